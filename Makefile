@@ -1,0 +1,35 @@
+# The two set-up commands of the README: `make site` (build the sample) and `make test`.
+# Each creates the virtual environment on first use, from pyproject.toml alone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check golden bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/registre build
+
+check: $(STAMP)
+	$(BIN)/registre check
+
+test: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+# Regenerates every golden file under tests/ from the current code (review the diff!).
+golden: $(STAMP)
+	REGISTRE_REGEN_GOLDEN=1 $(BIN)/pytest -q tests -k golden
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench/bench_check.py
+
+clean:
+	rm -rf site .registre-cache

@@ -1,0 +1,111 @@
+"""The one error type users see: a coded, located, French diagnostic with a hint."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """A place in a content file; line and column start at 1 (0 means unknown)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}"
+        return self.file
+
+
+NOWHERE = Loc("")
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where an object of the model was written, and where each of its fields was.
+
+    Field positions are keyed by field name, and list items by ``name.index``.
+    """
+
+    at: Loc = NOWHERE
+    fields: Mapping[str, Loc] = field(default_factory=dict)
+
+    def of(self, name: str, index: int | None = None) -> Loc:
+        """The position of a field (or of one item of a list field), else of the object."""
+        if index is not None:
+            loc = self.fields.get(f"{name}.{index}")
+            if loc is not None:
+                return loc
+        return self.fields.get(name, self.at)
+
+
+NOPOS = Pos()
+
+
+class Severity(enum.Enum):
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in the content, said in French, with how to fix it."""
+
+    code: str
+    severity: Severity
+    loc: Loc
+    message: str
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.loc.file, self.loc.line, self.loc.col, self.code, self.message)
+
+    def format(self) -> str:
+        """``file:line:col: CODE message`` then the hint on an indented line."""
+        text = f"{self.loc}: {self.code} {self.message}"
+        if self.severity is Severity.WARNING:
+            text = f"{self.loc}: {self.code} (avertissement) {self.message}"
+        if self.hint:
+            text += f"\n    → {self.hint}"
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.name.lower(),
+            "file": self.loc.file,
+            "line": self.loc.line,
+            "column": self.loc.col,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def error(code: str, loc: Loc, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, loc, message, hint)
+
+
+def warning(code: str, loc: Loc, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, loc, message, hint)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+class RegistreError(Exception):
+    """Raised by library entry points when diagnostics forbid going on (e.g. a build).
+
+    The CLI prints the diagnostics and exits 1, without a traceback.
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} diagnostic(s)")
+        self.diagnostics = diagnostics
