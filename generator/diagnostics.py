@@ -73,7 +73,7 @@ class Diagnostic:
         if self.severity is Severity.WARNING:
             text = f"{self.loc}: {self.code} (avertissement) {self.message}"
         if self.hint:
-            text += f"\n    → {self.hint}"
+            text += "\n    → " + self.hint.replace("\n", "\n      ")
         return text
 
     def to_json(self) -> dict[str, object]:

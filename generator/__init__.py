@@ -1,0 +1,1 @@
+"""Registre: French council deliberation registers, from YAML to extracts, site and bundles."""

@@ -1,0 +1,209 @@
+"""``registre``: a thin command line over the library; messages in French."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import groupby
+from pathlib import Path
+
+from rich.console import Console
+
+from generator.diagnostics import Diagnostic, RegistreError, Severity
+from generator.jsonschema import write_schemas
+from generator.load import load_project
+from generator.project import CheckResult, build, check, default_cache_dir
+from generator.skeleton import SkeletonError, new_deliberation, new_seance
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem the user can fix, said in French; printed without traceback."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="registre",
+        description="Registre des délibérations : vérifie le contenu YAML et produit extraits, "
+        "site public, transmissions et données ouvertes.",
+    )
+    p.add_argument("--debug", action="store_true", help="affiche la trace complète des erreurs")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    def content_option(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument(
+            "--content",
+            type=Path,
+            default=Path("content"),
+            help="dossier du contenu (défaut : content)",
+        )
+        cmd.add_argument("--no-cache", action="store_true", help="ignore le cache de lecture")
+        cmd.add_argument(
+            "--today", type=_date, default=None, help="date du jour pour les contrôles de dates"
+        )
+
+    c = sub.add_parser("check", help="vérifie tout le contenu et affiche les problèmes")
+    content_option(c)
+    c.add_argument("--format", choices=["text", "json"], default="text", help="format de sortie")
+
+    b = sub.add_parser("build", help="vérifie puis produit toutes les sorties dans site/")
+    content_option(b)
+    b.add_argument("--out", type=Path, default=Path("site"), help="dossier de sortie")
+
+    n = sub.add_parser("new", help="écrit un modèle de séance ou de délibération")
+    content_option(n)
+    kinds = n.add_subparsers(dest="kind", required=True, metavar="TYPE")
+    ns = kinds.add_parser("seance", help="nouvelle séance, tous les membres en exercice présents")
+    ns.add_argument("date", type=_date, help="date de la séance (AAAA-MM-JJ)")
+    nd = kinds.add_parser("deliberation", help="nouvelle délibération dans une séance")
+    nd.add_argument("seance", help="dossier de la séance (ex. 2024-03-14)")
+
+    s = sub.add_parser("schema", help="écrit le schéma JSON des fichiers (pour les éditeurs)")
+    s.add_argument("folder", type=Path, nargs="?", default=Path("docs/schema"))
+    return p
+
+
+def format_text(diagnostics: Sequence[Diagnostic]) -> str:
+    """Diagnostics grouped by file, each ``file:line:col: CODE message`` and its hint."""
+    blocks = []
+    for _, group in groupby(diagnostics, key=lambda d: d.loc.file):
+        blocks.append("\n".join(d.format() for d in group))
+    return "\n\n".join(blocks)
+
+
+def summary(result: CheckResult) -> str:
+    errors = result.count(Severity.ERROR)
+    warnings = result.count(Severity.WARNING)
+    files = len({d.loc.file for d in result.diagnostics})
+    if result.project is not None:
+        seances = len(result.project.seances)
+        delibs = sum(len(s.deliberations) for s in result.project.seances)
+        scope = f"{seances} séance(s), {delibs} délibération(s)"
+    else:
+        scope = "contenu incomplet"
+    if not errors and not warnings:
+        return f"Aucun problème : {scope} vérifiées."
+    return f"{errors} erreur(s) et {warnings} avertissement(s) dans {files} fichier(s) ({scope})."
+
+
+@contextmanager
+def _status(console: Console, enabled: bool) -> Iterator[Callable[[str], None]]:
+    if not enabled:
+        yield lambda _: None
+        return
+    with console.status("") as status:
+        yield lambda step: status.update(f"{step}…")
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.no_cache else default_cache_dir(args.content)
+
+
+def _require_content(content: Path) -> None:
+    if not content.is_dir():
+        raise UserError(
+            f"le dossier de contenu « {content} » n'existe pas ; lancez la commande depuis la "
+            "racine du projet, ou indiquez-le avec --content"
+        )
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.command == "schema":
+        for path in write_schemas(args.folder):
+            out.print(f"écrit : {path}", highlight=False)
+        return EXIT_OK
+    _require_content(args.content)
+    interactive = err.is_terminal
+    if args.command == "check":
+        with _status(err, interactive and args.format == "text") as progress:
+            result = check(
+                args.content, today=args.today, cache_dir=_cache_dir(args), progress=progress
+            )
+        if args.format == "json":
+            payload = {
+                "ok": result.ok,
+                "diagnostics": [d.to_json() for d in result.diagnostics],
+            }
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        else:
+            if result.diagnostics:
+                out.print(format_text(result.diagnostics), highlight=False, markup=False)
+                out.print()
+            out.print(summary(result), highlight=False, markup=False)
+        return EXIT_OK if result.ok else EXIT_ERRORS
+    if args.command == "build":
+        with _status(err, interactive) as progress:
+            try:
+                result = build(
+                    args.content,
+                    args.out,
+                    today=args.today,
+                    cache_dir=_cache_dir(args),
+                    progress=progress,
+                )
+            except RegistreError as exc:
+                out.print(format_text(exc.diagnostics), highlight=False, markup=False)
+                out.print()
+                out.print(
+                    f"Rien n'a été écrit : {len(exc.diagnostics)} erreur(s) à corriger d'abord.",
+                    highlight=False,
+                    markup=False,
+                )
+                return EXIT_ERRORS
+        if result.diagnostics:
+            out.print(format_text(result.diagnostics), highlight=False, markup=False)
+        out.print(f"{summary(result)} Sorties écrites dans {args.out}/.", highlight=False)
+        return EXIT_OK
+    # new
+    project, diagnostics = load_project(args.content)
+    if project is None:
+        out.print(format_text(diagnostics), highlight=False, markup=False)
+        raise UserError("corrigez d'abord collectivite.yml et membres.yml")
+    try:
+        if args.kind == "seance":
+            path = new_seance(project, args.content, args.date)
+        else:
+            path = new_deliberation(project, args.content, args.seance)
+    except SkeletonError as exc:
+        raise UserError(str(exc)) from exc
+    out.print(f"écrit : {path} — complétez-le puis lancez « registre check ».", highlight=False)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    out = Console(soft_wrap=True)
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        return run(args, out, err)
+    except UserError as exc:
+        err.print(f"registre : {exc}", highlight=False, markup=False)
+        return EXIT_USAGE
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            err.print(
+                f"registre : erreur interne ({type(exc).__name__}: {exc}). Relancez avec --debug "
+                "et signalez-la avec la trace.",
+                highlight=False,
+                markup=False,
+            )
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

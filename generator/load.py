@@ -1,0 +1,295 @@
+"""``content/`` → the model, with every problem as a located diagnostic.
+
+Reading is split in two: ``text_to_model`` is pure (text in, model and diagnostics out) and is
+what the cache memoizes by content hash; ``load_project`` walks the folder, reads the files and
+assembles the ``Project``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from generator.cache import Cache
+from generator.diagnostics import Diagnostic, Loc, error
+from generator.model import (
+    Collectivite,
+    Deliberation,
+    Membres,
+    Project,
+    Seance,
+    SeanceFiles,
+)
+from generator.schema import INVALID, NodeReader
+
+T = TypeVar("T")
+
+#: Files larger than this are refused before parsing (nobody types a 5 MB séance).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+#: Below this many files, a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed in this context": (
+        "« : » inattendu",
+        "Une valeur qui contient « : » doit être mise entre guillemets ; sinon vérifiez "
+        "l'indentation de la ligne.",
+    ),
+    "could not find expected ':'": (
+        "il manque « : » après une clé",
+        "Écrivez « clé: valeur » ; une valeur sur plusieurs lignes s'écrit après « | ».",
+    ),
+    "did not find expected key": (
+        "indentation incohérente : une clé était attendue ici",
+        "Alignez cette ligne sur les autres clés du même bloc (espaces, pas de tabulation).",
+    ),
+    "did not find expected '-' indicator": (
+        "indentation incohérente dans une liste",
+        "Les éléments d'une liste commencent par « - » et sont alignés les uns sous les autres.",
+    ),
+    "found a tab character that violates indentation": (
+        "tabulation dans l'indentation",
+        "Indentez avec des espaces uniquement.",
+    ),
+    "found character that cannot start any token": (
+        "caractère qui ne peut pas commencer une valeur",
+        "Mettez la valeur entre guillemets (les valeurs qui commencent par @, ` ou % doivent "
+        "l'être) et indentez avec des espaces.",
+    ),
+    "found unexpected end of stream": (
+        "fin de fichier inattendue : un guillemet ou un crochet n'est pas refermé",
+        "Refermez la chaîne ou la liste ouverte plus haut.",
+    ),
+    "found undefined alias": (
+        "alias YAML (*) inconnu",
+        "Les alias ne sont pas acceptés : écrivez la valeur elle-même.",
+    ),
+    "did not find expected ','": (
+        "liste ou dictionnaire entre crochets non refermé",
+        "Refermez avec « ] » ou « } », ou écrivez la liste une valeur par ligne.",
+    ),
+    "but found another document": (
+        "le fichier contient plusieurs documents YAML (« --- »)",
+        "Un fichier ne décrit qu'une séance ou qu'une délibération : retirez le « --- » "
+        "et ce qui suit, ou faites-en un autre fichier.",
+    ),
+}
+
+
+def _yaml_error_to_diagnostic(exc: MarkedYAMLError, file: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    loc = Loc(file, mark.line + 1, mark.column + 1) if mark is not None else Loc(file)
+    problem = str(exc.problem or exc.context or "")
+    message, hint = next(
+        ((fr, h) for en, (fr, h) in _YAML_PROBLEMS.items() if en in problem), ("", "")
+    )
+    if not message:
+        message = f"syntaxe YAML incorrecte ({problem})"
+        hint = "Vérifiez l'indentation et les guillemets autour de cette position."
+    return error("S001", loc, message, hint)
+
+
+def text_to_model(text: str, file: str, cls: type[T]) -> tuple[T | None, list[Diagnostic]]:
+    """Parse one file's text as ``cls``; pure, so its result can be cached by content."""
+    yaml = YAML(typ="safe", pure=False)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        return None, [_yaml_error_to_diagnostic(exc, file)]
+    if node is None:
+        return None, [
+            error("S007", Loc(file, 1, 1), "le fichier est vide", "Complétez-le ou supprimez-le.")
+        ]
+    reader = NodeReader(file)
+    value = reader.read(node, cls, Path(file).name)
+    if value is INVALID:
+        return None, reader.diagnostics
+    return value, reader.diagnostics
+
+
+@dataclass(frozen=True)
+class _Job:
+    file: str
+    digest: str
+    kind: str
+    text: str
+
+
+_KINDS: dict[str, type[Any]] = {
+    "collectivite": Collectivite,
+    "membres": Membres,
+    "seance": Seance,
+    "deliberation": Deliberation,
+}
+
+Parsed = tuple[Any, list[Diagnostic]]
+
+
+def _parse_job(job: _Job) -> Parsed:
+    return text_to_model(job.text, job.file, _KINDS[job.kind])
+
+
+def _read_text(path: Path, file: str) -> tuple[str | None, bytes, list[Diagnostic]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return (
+                None,
+                b"",
+                [
+                    error(
+                        "S008",
+                        Loc(file),
+                        f"le fichier est trop gros ({size // (1024 * 1024)} Mo ; 5 Mo au plus)",
+                        "Un fichier YAML décrit une séance ou une délibération : placez les longs "
+                        "documents en annexe (PDF).",
+                    )
+                ],
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return (
+            None,
+            b"",
+            [
+                error(
+                    "S009",
+                    Loc(file),
+                    f"lecture impossible ({exc.strerror})",
+                    "Vérifiez le fichier.",
+                )
+            ],
+        )
+    try:
+        return data.decode("utf-8"), data, []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return (
+            None,
+            data,
+            [
+                error(
+                    "S009",
+                    Loc(file, line, 1),
+                    "le fichier n'est pas encodé en UTF-8",
+                    "Enregistrez-le en UTF-8 depuis votre éditeur.",
+                )
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    """The paths of ``content/``, as the project's layout expects them."""
+
+    collectivite: Path
+    membres: Path
+    seances: tuple[tuple[Path, tuple[Path, ...]], ...]
+
+    def all(self) -> Iterable[tuple[Path, str]]:
+        yield self.collectivite, "collectivite"
+        yield self.membres, "membres"
+        for seance, delibs in self.seances:
+            yield seance, "seance"
+            for d in delibs:
+                yield d, "deliberation"
+
+
+def discover(content: Path) -> ContentFiles:
+    """List the content files; séance folders and délibérations sorted by name."""
+    seances: list[tuple[Path, tuple[Path, ...]]] = []
+    seances_dir = content / "seances"
+    if seances_dir.is_dir():
+        for entry in sorted(os.scandir(seances_dir), key=lambda e: e.name):
+            if not entry.is_dir():
+                continue
+            folder = Path(entry.path)
+            delib_dir = folder / "deliberations"
+            delibs: tuple[Path, ...] = ()
+            if delib_dir.is_dir():
+                delibs = tuple(
+                    sorted(
+                        Path(e.path)
+                        for e in os.scandir(delib_dir)
+                        if e.is_file() and e.name.endswith((".yml", ".yaml"))
+                    )
+                )
+            seances.append((folder / "seance.yml", delibs))
+    return ContentFiles(content / "collectivite.yml", content / "membres.yml", tuple(seances))
+
+
+def load_project(
+    content: Path, cache: Cache | None = None, workers: int | None = None
+) -> tuple[Project | None, list[Diagnostic]]:
+    """Read every file of ``content/``; the project is None when a file it needs is unusable."""
+    files = discover(content)
+    diagnostics: list[Diagnostic] = []
+    jobs: list[_Job] = []
+    for path, kind in files.all():
+        file = str(path)
+        if not path.exists():
+            what = {
+                "collectivite": "la description de la collectivité",
+                "membres": "la liste des membres",
+                "seance": "la description de la séance",
+            }.get(kind, "ce fichier")
+            diagnostics.append(
+                error(
+                    "S010",
+                    Loc(file),
+                    f"fichier manquant : {what}",
+                    "Créez-le (« registre new seance » écrit un modèle) ; voir docs/format.md.",
+                )
+            )
+            continue
+        text, data, problems = _read_text(path, file)
+        diagnostics.extend(problems)
+        if text is None:
+            continue
+        digest = hashlib.sha256(kind.encode() + file.encode() + b"\0" + data).hexdigest()
+        jobs.append(_Job(file, digest, kind, text))
+
+    parsed: dict[str, Parsed] = {}
+    todo = []
+    for job in jobs:
+        hit = cache.get(job.digest) if cache is not None else None
+        if hit is not None:
+            parsed[job.file] = hit
+        else:
+            todo.append(job)
+    if len(todo) >= PARALLEL_THRESHOLD and (workers or os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_parse_job, todo, chunksize=64))
+    else:
+        results = [_parse_job(job) for job in todo]
+    for job, result in zip(todo, results, strict=True):
+        parsed[job.file] = result
+        if cache is not None:
+            cache.put(job.digest, result)
+    for job in jobs:
+        diagnostics.extend(parsed[job.file][1])
+
+    def model(path: Path) -> Any:
+        result = parsed.get(str(path))
+        return result[0] if result is not None else None
+
+    collectivite = model(files.collectivite)
+    membres = model(files.membres)
+    seances = []
+    for seance_path, delib_paths in files.seances:
+        seance = model(seance_path)
+        delibs = tuple(d for d in (model(p) for p in delib_paths) if d is not None)
+        if seance is not None:
+            seances.append(SeanceFiles(seance_path.parent.name, seance, delibs))
+    if collectivite is None or membres is None:
+        return None, diagnostics
+    return Project(collectivite, membres.membres, tuple(seances)), diagnostics

@@ -1,0 +1,102 @@
+"""The library's front door: check a content folder, build its outputs.
+
+The CLI is a thin layer over these functions; tests and other tools call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.atomic import replace_dir
+from generator.cache import Cache
+from generator.diagnostics import Diagnostic, RegistreError, Severity, has_errors
+from generator.jsonschema import write_schemas
+from generator.load import load_project
+from generator.model import Project
+from generator.rules import check_project
+
+#: Called with a short French description of each step, for progress display.
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    project: Project | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def ok(self) -> bool:
+        return self.project is not None and not has_errors(self.diagnostics)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+
+def default_cache_dir(content: Path) -> Path:
+    return content.resolve().parent / ".registre-cache"
+
+
+def check(
+    content: Path,
+    *,
+    today: dt.date | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress = _quiet,
+) -> CheckResult:
+    """Load and check every file of ``content``; nothing is written but the cache."""
+    if not content.is_dir():
+        raise FileNotFoundError(content)
+    cache = Cache(cache_dir) if cache_dir is not None else None
+    progress("Lecture des fichiers")
+    project, diagnostics = load_project(content, cache)
+    if cache is not None:
+        cache.save()
+    if project is not None:
+        progress("Vérification des règles")
+        diagnostics += check_project(
+            project, today or dt.date.today(), os.path.isfile, str(content)
+        )
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return CheckResult(project, diagnostics)
+
+
+def build(
+    content: Path,
+    out: Path,
+    *,
+    today: dt.date | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress = _quiet,
+) -> CheckResult:
+    """Check, then write every output into ``out``; raise RegistreError on errors."""
+    result = check(content, today=today, cache_dir=cache_dir, progress=progress)
+    if not result.ok:
+        raise RegistreError([d for d in result.diagnostics if d.severity is Severity.ERROR])
+    project = result.project
+    assert project is not None
+
+    def fill(staging: Path) -> None:
+        progress("Schémas JSON du format")
+        write_schemas(staging / "schemas")
+        progress("Rapport de vérification")
+        report = {
+            "collectivite": project.collectivite.nom,
+            "seances": len(project.seances),
+            "deliberations": sum(len(s.deliberations) for s in project.seances),
+            "diagnostics": [d.to_json() for d in result.diagnostics],
+        }
+        (staging / "verification.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+    replace_dir(out, fill)
+    return result
