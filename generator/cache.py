@@ -34,6 +34,8 @@ class Cache:
         self._entries: dict[str, Any] = {}
         self._used: set[str] = set()
         self._dirty = False
+        self.hits = 0
+        self.misses = 0
         try:
             with self.path.open("rb") as f:
                 loaded = pickle.load(f)
@@ -44,7 +46,10 @@ class Cache:
 
     def get(self, key: str) -> Any:
         value = self._entries.get(key)
-        if value is not None:
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
             self._used.add(key)
         return value
 

@@ -136,6 +136,8 @@ def seance_to_presence(seance: Seance, membres: Mapping[str, Membre]) -> SeanceP
                 lapses.append(Lapse(proc, "le mandataire s'est retiré pour ce point"))
             elif not there(proc.mandataire, index):
                 lapses.append(Lapse(proc, "le mandataire est absent"))
+            elif any(e.mandant == proc.mandant for e in exercised):
+                lapses.append(Lapse(proc, "le mandant a déjà donné un autre pouvoir"))
             else:
                 exercised.append(proc)
         points.append(

@@ -108,6 +108,7 @@ def new_deliberation(project: Project, content: Path, dossier: str) -> Path:
     )
     yaml = YAML()  # round trip: comments and layout of seance.yml are kept
     yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)  # the layout of docs/format.md and templates
     data = yaml.load(seance_path.read_text(encoding="utf-8"))
     data["ordre_de_passage"].append(point)
     buffer = io.StringIO()

@@ -1,0 +1,37 @@
+"""Shared helpers: paths of the fixtures and a way to run the real CLI in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+BASE = FIXTURES / "base"
+EXTRAITS = FIXTURES / "extraits"
+SHARED = ROOT.parent / "shared" / "reference"
+#: The date the tests run "on", so that date rules do not depend on the calendar.
+TODAY = dt.date(2026, 11, 22)
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run ``registre`` in-process; returns exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def base_copy(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the small valid project, as ``<tmp>/content``."""
+    target = tmp_path / "content"
+    shutil.copytree(BASE, target)
+    return target

@@ -1,0 +1,144 @@
+"""The command line as the secretariat uses it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.diagnostics import Loc
+from generator.load import text_to_model
+from generator.model import Seance
+from tests.conftest import BASE, run_cli
+
+
+def test_check_clean_project() -> None:
+    code, out, err = run_cli("check", "--content", str(BASE), "--no-cache", "--today", "2026-11-22")
+    assert (code, out, err) == (
+        0,
+        "Aucun problème : 1 séance(s), 2 délibération(s) vérifiées.\n",
+        "",
+    )
+
+
+def test_check_json_format_for_tools(base_copy: Path) -> None:
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    delib.write_text(
+        delib.read_text(encoding="utf-8").replace("  pour: 6", "  pour: 7"), encoding="utf-8"
+    )
+    code, out, _ = run_cli(
+        "check",
+        "--content",
+        str(base_copy),
+        "--format",
+        "json",
+        "--no-cache",
+        "--today",
+        "2026-11-22",
+    )
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["ok"] is False
+    [diag] = payload["diagnostics"]
+    assert diag["code"] == "V301"
+    assert diag["severity"] == "error"
+    assert (diag["file"], diag["line"], diag["column"]) == (str(delib), 14, 3)
+    assert diag["message"] == (
+        "point 1 : le vote compte 8 voix (pour 7, contre 1, abstention 0, NPPV 0) mais 7 membres "
+        "pouvaient voter : 6 présents et 1 pouvoirs exercés"
+    )
+
+
+def test_missing_content_folder_is_a_clear_message_not_a_traceback(tmp_path: Path) -> None:
+    code, out, err = run_cli("check", "--content", str(tmp_path / "nulle-part"))
+    assert code == 2
+    assert out == ""
+    assert err == (
+        f"registre : le dossier de contenu « {tmp_path / 'nulle-part'} » n'existe pas ; lancez la "
+        "commande depuis la racine du projet, ou indiquez-le avec --content\n"
+    )
+
+
+def test_build_writes_outputs_and_a_failed_build_keeps_them(
+    base_copy: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    code, out, _ = run_cli(
+        "build",
+        "--content",
+        str(base_copy),
+        "--out",
+        str(site),
+        "--no-cache",
+        "--today",
+        "2026-11-22",
+    )
+    assert code == 0, out
+    assert sorted(p.name for p in (site / "schemas").iterdir()) == [
+        "collectivite.schema.json",
+        "deliberation.schema.json",
+        "membres.schema.json",
+        "seance.schema.json",
+    ]
+    report = json.loads((site / "verification.json").read_text(encoding="utf-8"))
+    assert report["deliberations"] == 2 and report["diagnostics"] == []
+    before = sorted(str(p.relative_to(site)) for p in site.rglob("*"))
+
+    (base_copy / "membres.yml").write_text("membres:\n  - id: x\n", encoding="utf-8")
+    code, out, _ = run_cli(
+        "build",
+        "--content",
+        str(base_copy),
+        "--out",
+        str(site),
+        "--no-cache",
+        "--today",
+        "2026-11-22",
+    )
+    assert code == 1
+    assert out.endswith("Rien n'a été écrit : 3 erreur(s) à corriger d'abord.\n")
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+
+
+def test_new_seance_then_deliberation_checks_clean(base_copy: Path) -> None:
+    code, out, _ = run_cli("new", "--content", str(base_copy), "seance", "2024-06-20")
+    assert code == 0, out
+    seance_path = base_copy / "seances" / "2024-06-20" / "seance.yml"
+    assert out == (f"écrit : {seance_path} — complétez-le puis lancez « registre check ».\n")
+    seance, diags = text_to_model(seance_path.read_text(encoding="utf-8"), "s.yml", Seance)
+    assert diags == [] and seance is not None
+    # every member in office on that date is listed present, the maire presides
+    assert [p.membre for p in seance.presents] == [
+        "vernier-anne", "blanc-pierre", "colin-marie", "durand-luc", "etienne-sarah",
+        "fabre-jean", "gros-lea", "hugo-marc", "jacob-paul",
+    ]  # fmt: skip
+    assert seance.president == "vernier-anne"
+    assert seance.convocation.isoformat() == "2024-06-16"  # 3 clear days below 3,500 inhabitants
+
+    code, out, _ = run_cli("new", "--content", str(base_copy), "deliberation", "2024-06-20")
+    assert code == 0, out
+    delib = base_copy / "seances" / "2024-06-20" / "deliberations" / "2024_012.yml"
+    assert delib.exists()
+    text = seance_path.read_text(encoding="utf-8")
+    # the point was appended to the order of passage, and the comments and layout were kept
+    assert text.splitlines()[8:12] == [
+        "ordre_de_passage:               # les points, dans l'ordre où ils sont examinés",
+        "  - '1'",
+        "presents:                       # retirez les absents ; bornes : {membre, a_partir_de, "
+        "jusqu_a}",
+        "  - vernier-anne   # Mme Anne VERNIER",
+    ]
+    seance2, _ = text_to_model(text, "s.yml", Seance)
+    assert seance2 is not None and seance2.ordre_de_passage == ("1",)
+    assert seance2.pos.of("date") == Loc("s.yml", 2, 7)
+
+    code, out, _ = run_cli(
+        "check", "--content", str(base_copy), "--no-cache", "--today", "2026-11-22"
+    )
+    assert (code, out) == (0, "Aucun problème : 2 séance(s), 3 délibération(s) vérifiées.\n")
+
+
+def test_new_refuses_an_existing_seance(base_copy: Path) -> None:
+    code, out, err = run_cli("new", "--content", str(base_copy), "seance", "2024-05-16")
+    assert code == 2
+    assert err == (f"registre : le dossier {base_copy / 'seances' / '2024-05-16'} existe déjà\n")

@@ -1,0 +1,109 @@
+"""Loading: values typed by the schema, positions kept, cache keyed by content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+from generator.cache import Cache
+from generator.diagnostics import Loc
+from generator.load import load_project, text_to_model
+from generator.model import Deliberation, Seance
+from tests.conftest import BASE
+
+DELIB = """\
+numero: 2024_014
+point: 3
+objet: Budget
+matiere: "7.1"
+tableaux:
+  - colonnes: [Poste, "2024"]
+    lignes:
+      - [Dépenses, 3107000]
+      - ["12", 12.5]
+texte: |
+  Texte.
+vote:
+  pour: 25
+  noms:
+    contre: [a-b, c-d]
+"""
+
+
+def test_scalars_are_typed_by_the_schema_not_by_yaml() -> None:
+    d, diags = text_to_model(DELIB, "d.yml", Deliberation)
+    assert diags == []
+    assert d is not None
+    # YAML would read 2024_014 as the integer 2024014 and 3 as an int: the schema says text.
+    assert d.numero == "2024_014"
+    assert d.point == "3"
+    # Numbers in tables are exact decimals; quoted ones stay text.
+    assert d.tableaux[0].lignes == (("Dépenses", Decimal(3107000)), ("12", Decimal("12.5")))
+
+
+def test_every_value_keeps_its_position() -> None:
+    d, _ = text_to_model(DELIB, "d.yml", Deliberation)
+    assert d is not None
+    assert d.pos.of("numero") == Loc("d.yml", 1, 9)
+    assert d.vote.pos.of("pour") == Loc("d.yml", 13, 9)
+    assert d.vote.noms is not None
+    assert d.vote.noms.pos.of("contre", 1) == Loc("d.yml", 15, 19)
+    assert d.tableaux[0].pos.of("lignes", 1) == Loc("d.yml", 9, 9)
+
+
+def test_times_read_with_or_without_quotes() -> None:
+    base = (BASE / "seances" / "2024-05-16" / "seance.yml").read_text(encoding="utf-8")
+    for written in ('"20:00"', "20:00", "20h00"):
+        text = base.replace('ouverture: "20:00"', f"ouverture: {written}")
+        s, diags = text_to_model(text, "s.yml", Seance)
+        assert diags == []
+        assert s is not None and s.ouverture == dt.time(20, 0)
+
+
+def test_shorthand_and_full_form_of_a_presence_are_equal() -> None:
+    s, _ = text_to_model(
+        (BASE / "seances" / "2024-05-16" / "seance.yml").read_text(encoding="utf-8"),
+        "s.yml",
+        Seance,
+    )
+    assert s is not None
+    assert s.presents[0].membre == "vernier-anne"
+    assert s.presents[3].a_partir_de == "3"
+    assert s.pos.of("presents", 3) == Loc("s.yml", 13, 5)
+
+
+def test_cache_serves_unchanged_files_and_rereads_changed_ones(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold = Cache(cache_dir)
+    first, diags = load_project(BASE, cold)
+    cold.save()
+    assert first is not None and diags == []
+    assert (cold.hits, cold.misses) == (0, 5)
+    warm = Cache(cache_dir)
+    second, _ = load_project(BASE, warm)
+    assert second == first
+    assert (warm.hits, warm.misses) == (5, 0)
+
+
+def test_cache_is_keyed_by_content(base_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache = Cache(cache_dir)
+    load_project(base_copy, cache)
+    cache.save()
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    delib.write_text(
+        delib.read_text(encoding="utf-8").replace("Tarifs", "Nouveaux tarifs"), encoding="utf-8"
+    )
+    project, _ = load_project(base_copy, Cache(cache_dir))
+    assert project is not None
+    objets = [d.objet for d in project.seances[0].deliberations]
+    assert objets[0] == "Nouveaux tarifs de la cantine scolaire pour l'année 2024-2025"
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    Cache(cache_dir).path.write_bytes(b"not a pickle")
+    project, diags = load_project(BASE, Cache(cache_dir))
+    assert project is not None and diags == []
