@@ -139,6 +139,6 @@ def test_new_seance_then_deliberation_checks_clean(base_copy: Path) -> None:
 
 
 def test_new_refuses_an_existing_seance(base_copy: Path) -> None:
-    code, out, err = run_cli("new", "--content", str(base_copy), "seance", "2024-05-16")
+    code, _, err = run_cli("new", "--content", str(base_copy), "seance", "2024-05-16")
     assert code == 2
     assert err == (f"registre : le dossier {base_copy / 'seances' / '2024-05-16'} existe déjà\n")
