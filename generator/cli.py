@@ -123,7 +123,7 @@ def _require_content(content: Path) -> None:
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "schema":
         for path in write_schemas(args.folder):
-            out.print(f"écrit : {path}", highlight=False)
+            out.print(f"écrit : {path}")
         return EXIT_OK
     _require_content(args.content)
     interactive = err.is_terminal
@@ -140,9 +140,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         else:
             if result.diagnostics:
-                out.print(format_text(result.diagnostics), highlight=False, markup=False)
+                out.print(format_text(result.diagnostics))
                 out.print()
-            out.print(summary(result), highlight=False, markup=False)
+            out.print(summary(result))
         return EXIT_OK if result.ok else EXIT_ERRORS
     if args.command == "build":
         with _status(err, interactive) as progress:
@@ -155,22 +155,20 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                     progress=progress,
                 )
             except RegistreError as exc:
-                out.print(format_text(exc.diagnostics), highlight=False, markup=False)
+                out.print(format_text(exc.diagnostics))
                 out.print()
                 out.print(
-                    f"Rien n'a été écrit : {len(exc.diagnostics)} erreur(s) à corriger d'abord.",
-                    highlight=False,
-                    markup=False,
+                    f"Rien n'a été écrit : {len(exc.diagnostics)} erreur(s) à corriger d'abord."
                 )
                 return EXIT_ERRORS
         if result.diagnostics:
-            out.print(format_text(result.diagnostics), highlight=False, markup=False)
-        out.print(f"{summary(result)} Sorties écrites dans {args.out}/.", highlight=False)
+            out.print(format_text(result.diagnostics))
+        out.print(f"{summary(result)} Sorties écrites dans {args.out}/.")
         return EXIT_OK
     # new
     project, diagnostics = load_project(args.content)
     if project is None:
-        out.print(format_text(diagnostics), highlight=False, markup=False)
+        out.print(format_text(diagnostics))
         raise UserError("corrigez d'abord collectivite.yml et membres.yml")
     try:
         if args.kind == "seance":
@@ -179,18 +177,22 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             path = new_deliberation(project, args.content, args.seance)
     except SkeletonError as exc:
         raise UserError(str(exc)) from exc
-    out.print(f"écrit : {path} — complétez-le puis lancez « registre check ».", highlight=False)
+    out.print(f"écrit : {path} — complétez-le puis lancez « registre check ».")
     return EXIT_OK
+
+
+def _console(*, stderr: bool) -> Console:
+    """User text is printed as is: no emoji codes, markup or highlighting interpreted in it."""
+    return Console(stderr=stderr, soft_wrap=True, emoji=False, markup=False, highlight=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    out = Console(soft_wrap=True)
-    err = Console(stderr=True, soft_wrap=True)
+    out, err = _console(stderr=False), _console(stderr=True)
     try:
         return run(args, out, err)
     except UserError as exc:
-        err.print(f"registre : {exc}", highlight=False, markup=False)
+        err.print(f"registre : {exc}")
         return EXIT_USAGE
     except Exception as exc:
         if args.debug:
@@ -198,9 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             err.print(
                 f"registre : erreur interne ({type(exc).__name__}: {exc}). Relancez avec --debug "
-                "et signalez-la avec la trace.",
-                highlight=False,
-                markup=False,
+                "et signalez-la avec la trace."
             )
         return 3
 

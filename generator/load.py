@@ -7,8 +7,10 @@ assembles the ``Project``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
 
 from generator.cache import Cache
 from generator.diagnostics import Diagnostic, Loc, error
@@ -85,17 +88,62 @@ _YAML_PROBLEMS = {
 }
 
 
-def _yaml_error_to_diagnostic(exc: MarkedYAMLError, file: str) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    loc = Loc(file, mark.line + 1, mark.column + 1) if mark is not None else Loc(file)
+_OPENING_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#'"][^#'"]*?:\s+)?(["'])""")
+
+
+def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
+    """The first line whose value opens a quote it does not close: (line, column), 1-based.
+
+    libyaml reads a quoted scalar across lines until the next matching quote, and reports
+    the error far below; the opening quote is what the secretariat must fix.
+    """
+    for number, line in enumerate(lines, start=1):
+        m = _OPENING_QUOTE.match(line)
+        if m is None:
+            continue
+        quote, rest = m[1], line[m.end() :]
+        if quote == '"':
+            closed = re.search(r'(?<!\\)"', rest) is not None
+        else:
+            closed = "'" in rest.replace("''", "")
+        if not closed:
+            return number, m.start(1) + 1
+    return None
+
+
+def yaml_error_to_diagnostic(exc: MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    """A French diagnostic at the place to fix, for a YAML syntax error."""
     problem = str(exc.problem or exc.context or "")
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 0
+    quote = unclosed_quote(text.splitlines()[:line]) if line else None
+    if quote is not None:
+        return error(
+            "S001",
+            Loc(file, *quote),
+            "guillemet ouvert sur cette ligne et jamais refermé",
+            "Refermez le guillemet à la fin de la valeur, ou retirez-le.",
+        )
+    if problem.startswith("did not find expected ','") and exc.context_mark is not None:
+        mark = exc.context_mark  # where the unclosed [ or { was opened
+    loc = Loc(file, mark.line + 1, mark.column + 1) if mark is not None else Loc(file)
     message, hint = next(
-        ((fr, h) for en, (fr, h) in _YAML_PROBLEMS.items() if en in problem), ("", "")
+        ((fr, h) for en, (fr, h) in _YAML_PROBLEMS.items() if en in problem),
+        (
+            f"syntaxe YAML incorrecte ({problem})",
+            "Vérifiez l'indentation et les guillemets autour de cette position.",
+        ),
     )
-    if not message:
-        message = f"syntaxe YAML incorrecte ({problem})"
-        hint = "Vérifiez l'indentation et les guillemets autour de cette position."
     return error("S001", loc, message, hint)
+
+
+def _alias_locs(text: str, file: str) -> list[Loc]:
+    """Where aliases (*name) are used; parsed again only when the reader met one."""
+    return [
+        Loc(file, event.start_mark.line + 1, event.start_mark.column + 1)
+        for event in YAML(typ="safe", pure=False).parse(text)
+        if isinstance(event, AliasEvent)
+    ]
 
 
 def text_to_model(text: str, file: str, cls: type[T]) -> tuple[T | None, list[Diagnostic]]:
@@ -104,16 +152,21 @@ def text_to_model(text: str, file: str, cls: type[T]) -> tuple[T | None, list[Di
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
-        return None, [_yaml_error_to_diagnostic(exc, file)]
+        return None, [yaml_error_to_diagnostic(exc, text, file)]
     if node is None:
         return None, [
             error("S007", Loc(file, 1, 1), "le fichier est vide", "Complétez-le ou supprimez-le.")
         ]
     reader = NodeReader(file)
     value = reader.read(node, cls, Path(file).name)
-    if value is INVALID:
-        return None, reader.diagnostics
-    return value, reader.diagnostics
+    diagnostics = reader.diagnostics
+    if any(d.code == "S006" for d in diagnostics):
+        aliases = iter(_alias_locs(text, file))
+        diagnostics = [
+            dataclasses.replace(d, loc=next(aliases, d.loc)) if d.code == "S006" else d
+            for d in diagnostics
+        ]
+    return (None if value is INVALID else value), diagnostics
 
 
 @dataclass(frozen=True)
@@ -237,19 +290,26 @@ def load_project(
     for path, kind in files.all():
         file = str(path)
         if not path.exists():
-            what = {
-                "collectivite": "la description de la collectivité",
-                "membres": "la liste des membres",
-                "seance": "la description de la séance",
-            }.get(kind, "ce fichier")
-            diagnostics.append(
-                error(
-                    "S010",
-                    Loc(file),
-                    f"fichier manquant : {what}",
-                    "Créez-le (« registre new seance » écrit un modèle) ; voir docs/format.md.",
-                )
+            what, hint = {
+                "collectivite": (
+                    "la description de la collectivité",
+                    "Créez-le d'après l'exemple complet de docs/format.md (nom, SIREN, "
+                    "département, population, signataire…).",
+                ),
+                "membres": (
+                    "la liste des membres",
+                    "Créez-le d'après l'exemple de docs/format.md : une entrée par membre, "
+                    "avec son identifiant.",
+                ),
+            }.get(
+                kind,
+                (
+                    "la description de la séance",
+                    "Chaque dossier de seances/ décrit une séance dans seance.yml : créez-le "
+                    "(voir docs/format.md), ou retirez ce dossier.",
+                ),
             )
+            diagnostics.append(error("S010", Loc(file), f"fichier manquant : {what}", hint))
             continue
         text, data, problems = _read_text(path, file)
         diagnostics.extend(problems)

@@ -78,6 +78,14 @@ class SeancePresence:
         return None
 
 
+def passage_order(ordre_de_passage: tuple[str, ...]) -> dict[str, int]:
+    """Each point's rank in the order of passage (its first occurrence, if written twice)."""
+    order: dict[str, int] = {}
+    for i, point in enumerate(ordre_de_passage):
+        order.setdefault(point, i)
+    return order
+
+
 def bounds_to_span(
     order: Mapping[str, int], last: int, a_partir_de: str | None, jusqu_a: str | None
 ) -> Span:
@@ -103,7 +111,7 @@ def bornes_to_text(a_partir_de: str | None, jusqu_a: str | None) -> str:
 
 def seance_to_presence(seance: Seance, membres: Mapping[str, Membre]) -> SeancePresence:
     """Compute the attendance at every item of the order of passage."""
-    order = {point: i for i, point in enumerate(seance.ordre_de_passage)}
+    order = passage_order(seance.ordre_de_passage)
     last = len(seance.ordre_de_passage) - 1
     spans: dict[str, list[Span]] = {}
     for presence in seance.presents:

@@ -32,6 +32,7 @@ from generator.presence import (
     bornes_to_text,
     bounds_to_span,
     explain_point,
+    passage_order,
     seance_to_presence,
 )
 from generator.votes import figures_to_resultat, vote_to_figures
@@ -40,6 +41,8 @@ NUMERO_ACTES = re.compile(r"[A-Z0-9][A-Z0-9_]{0,13}[A-Z0-9]")
 MATIERE = re.compile(r"[1-9](\.[0-9]{1,2}){1,4}")
 DEPARTEMENT = re.compile(r"0(0[1-9]|[1-8][0-9]|9[0-5])|02[AB]|97[1-6]")
 OBJET_MAX = 499
+#: Errors in a séance's lists after which its votants cannot be counted.
+UNCOUNTABLE = frozenset({"R101", "R102", "R110", "R111"})
 ANNEXE_FORMATS = (".pdf", ".jpg", ".jpeg", ".png")
 SEUIL_CINQ_JOURS = 3500
 
@@ -88,6 +91,11 @@ class Checker:
         m = self.membres.get(ident)
         return m.nom_complet if m is not None else ident
 
+    def g(self, ident: str, masculin: str, feminin: str) -> str:
+        """The form that agrees with the member's civilité."""
+        m = self.membres.get(ident)
+        return feminin if m is not None and m.civilite == "Mme" else masculin
+
     def ref(self, ident: str, loc: Loc, role: str) -> bool:
         """Report an unknown member id; True when it is known."""
         if ident in self.membres:
@@ -123,6 +131,18 @@ class Checker:
         numeros: dict[str, Loc] = {}
         for files in self.project.seances:
             presence = self.check_seance(files.seance)
+            s = files.seance
+            if files.deliberations and s.date > self.today:
+                self.out.append(
+                    error(
+                        "D502",
+                        s.pos.of("date"),
+                        f"la séance du {s.date:%d/%m/%Y} est dans le futur : ses délibérations "
+                        "ne peuvent pas être enregistrées avant d'avoir été votées",
+                        "Vérifiez la date de la séance ; une séance annoncée n'a pas encore de "
+                        "délibérations.",
+                    )
+                )
             for delib in files.deliberations:
                 self.check_deliberation(files, delib, presence)
                 first = numeros.setdefault(delib.numero, delib.pos.of("numero"))
@@ -150,14 +170,23 @@ class Checker:
                     "Recopiez-le depuis l'avis de situation SIRENE de la collectivité.",
                 )
             )
-        if not (len(c.siret) == 14 and luhn_ok(c.siret) and c.siret.startswith(c.siren)):
+        if not (len(c.siret) == 14 and luhn_ok(c.siret)):
             self.out.append(
                 error(
                     "N608",
                     c.pos.of("siret"),
-                    f"le SIRET « {c.siret} » n'est pas valide (14 chiffres commençant par le "
-                    "SIREN, clé de Luhn)",
+                    f"le SIRET « {c.siret} » n'est pas valide (14 chiffres, clé de Luhn)",
                     "Recopiez-le depuis l'avis de situation SIRENE de la collectivité.",
+                )
+            )
+        elif not c.siret.startswith(c.siren):
+            self.out.append(
+                error(
+                    "N608",
+                    c.pos.of("siret"),
+                    f"le SIRET « {c.siret} » ne commence pas par le SIREN « {c.siren} »",
+                    "Le SIRET est le SIREN suivi des 5 chiffres de l'établissement : l'un des "
+                    "deux est mal recopié.",
                 )
             )
         if not DEPARTEMENT.fullmatch(c.departement):
@@ -165,7 +194,7 @@ class Checker:
                 error(
                     "N609",
                     c.pos.of("departement"),
-                    f"le département « {c.departement} » n'est pas un code sur 3 caractères",
+                    f"« {c.departement} » n'est pas un code de département sur 3 caractères",
                     "Exemples : « 039 », « 02A », « 974 ».",
                 )
             )
@@ -210,8 +239,10 @@ class Checker:
 
     # ----------------------------------------------------------------- séance
 
-    def check_seance(self, s: Seance) -> SeancePresence:
-        order = {point: i for i, point in enumerate(s.ordre_de_passage)}
+    def check_seance(self, s: Seance) -> SeancePresence | None:
+        """Check a séance; its attendance, or None when its lists are too broken to count."""
+        before = len(self.out)
+        order = passage_order(s.ordre_de_passage)
         for i, point in enumerate(s.ordre_de_passage):
             if order[point] != i:
                 self.out.append(
@@ -237,25 +268,29 @@ class Checker:
             for i, point in enumerate(r.points):
                 self.point_ref(point, order, r.pos.of("points", i), "retrait")
         self.check_dates(s)
+        broken = any(d.code in UNCOUNTABLE for d in self.out[before:])
         presence = seance_to_presence(s, self.membres)
         self.check_procurations(s, order, presence)
         self.check_suppleants(s, presence)
         self.check_quorum(s, presence)
         self.check_declare(s, presence)
-        for role, ident, loc in [("le président", s.president, s.pos.of("president"))] + [
-            ("le secrétaire de séance", sec, s.pos.of("secretaires", i))
+        roles = [(s.president, s.pos.of("president"), "le président", "la présidente")] + [
+            (sec, s.pos.of("secretaires", i), "le secrétaire de séance", "la secrétaire de séance")
             for i, sec in enumerate(s.secretaires)
-        ]:
+        ]
+        for ident, loc, masculin, feminin in roles:
             if ident in self.membres and ident not in presence.spans:
                 self.out.append(
                     warning(
                         "R106",
                         loc,
-                        f"{role}, {self.name(ident)}, n'est pas dans la liste des présents",
-                        "Ajoutez-le à « presents » ou corrigez l'identifiant.",
+                        f"{self.g(ident, masculin, feminin)}, {self.name(ident)}, n'est pas dans "
+                        "la liste des présents",
+                        f"Ajoutez-{self.g(ident, 'le', 'la')} à « presents » ou corrigez "
+                        "l'identifiant.",
                     )
                 )
-        return presence
+        return None if broken else presence
 
     def check_span(
         self, order: Mapping[str, int], start: str | None, end: str | None, loc: Loc, what: str
@@ -273,7 +308,7 @@ class Checker:
             )
 
     def check_lists(self, s: Seance, order: Mapping[str, int]) -> None:
-        listed: dict[str, str] = {}
+        listed: dict[str, tuple[str, Loc]] = {}
         last = len(s.ordre_de_passage) - 1
         spans: dict[str, list[tuple[int, int]]] = {}
         for i, p in enumerate(s.presents):
@@ -298,7 +333,7 @@ class Checker:
                     )
                     break
             spans.setdefault(p.membre, []).append((span.start, span.end))
-            listed[p.membre] = "presents"
+            listed.setdefault(p.membre, ("presents", loc))
         for key, idents in (("excuses", s.excuses), ("absents", s.absents)):
             for i, ident in enumerate(idents):
                 loc = s.pos.of(key, i)
@@ -309,32 +344,37 @@ class Checker:
                         error(
                             "R105",
                             loc,
-                            f"{self.name(ident)} figure à la fois dans « {listed[ident]} » et "
+                            f"{self.name(ident)} figure à la fois dans « {listed[ident][0]} » et "
                             f"dans « {key} »",
                             "Un membre arrivé en retard ou parti en cours de séance est présent "
                             "avec des bornes (a_partir_de, jusqu_a) ; retirez-le de l'autre "
                             "liste.",
                         )
                     )
-                listed.setdefault(ident, key)
+                listed.setdefault(ident, (key, loc))
         for m in self.project.membres:
             if m.en_exercice(s.date) and m.id not in listed:
                 self.out.append(
                     warning(
                         "R104",
                         s.pos.of("presents"),
-                        f"{m.nom_complet}, en exercice le {s.date:%d/%m/%Y}, n'est ni présent, "
-                        "ni excusé, ni absent",
-                        "Ajoutez-le à l'une des listes « presents », « excuses » ou « absents ».",
+                        f"{m.nom_complet}, en exercice le {s.date:%d/%m/%Y}, n'est "
+                        + self.g(
+                            m.id,
+                            "ni présent, ni excusé, ni absent",
+                            "ni présente, ni excusée, ni absente",
+                        ),
+                        f"Ajoutez-{self.g(m.id, 'le', 'la')} à l'une des listes « presents », "
+                        "« excuses » ou « absents ».",
                     )
                 )
-        for ident, key in listed.items():
+        for ident, (key, loc) in listed.items():
             m = self.membres[ident]
             if m.suppleant_de is None and not m.en_exercice(s.date):
                 self.out.append(
                     error(
                         "R108",
-                        s.pos.of(key),
+                        loc,
                         f"{m.nom_complet} figure dans « {key} » mais n'est pas en exercice le "
                         f"{s.date:%d/%m/%Y}",
                         "Vérifiez « debut_mandat » et « fin_mandat » dans content/membres.yml.",
@@ -395,7 +435,8 @@ class Checker:
                     error(
                         "P205",
                         proc.pos.at,
-                        f"{self.name(proc.mandant)} se donne pouvoir à lui-même",
+                        f"{self.name(proc.mandant)} se donne pouvoir à "
+                        f"{self.g(proc.mandant, 'lui-même', 'elle-même')}",
                         "Corrigez le mandataire.",
                     )
                 )
@@ -436,7 +477,9 @@ class Checker:
                     error(
                         "P203",
                         proc.pos.of("mandant"),
-                        f"pouvoir de {self.name(proc.mandant)}{suffix} alors qu'il est présent "
+                        f"pouvoir de {self.name(proc.mandant)}{suffix} alors qu"
+                        + self.g(proc.mandant, "'il est présent", "'elle est présente")
+                        + " "
                         "à tous les points concernés",
                         "Un membre présent vote lui-même : retirez ce pouvoir, ou bornez-le aux "
                         "points où il était absent.",
@@ -451,8 +494,9 @@ class Checker:
                     error(
                         "P202",
                         proc.pos.of("mandataire"),
-                        f"pouvoir confié à {self.name(proc.mandataire)}{suffix}, qui est absent "
-                        "à tous les points concernés",
+                        f"pouvoir confié à {self.name(proc.mandataire)}{suffix}, qui est "
+                        f"{self.g(proc.mandataire, 'absent', 'absente')} à tous les points "
+                        "concernés",
                         "Un pouvoir ne s'exerce que si son détenteur est présent : corrigez le "
                         "mandataire ou ses bornes de présence.",
                     )
@@ -471,8 +515,9 @@ class Checker:
                     error(
                         "R107",
                         s.pos.of("presents", i),
-                        f"{m.nom_complet}, suppléant de {self.name(titulaire)}, siège alors que "
-                        f"son titulaire est présent (point {both[0]})",
+                        f"{m.nom_complet}, {self.g(m.id, 'suppléant', 'suppléante')} de "
+                        f"{self.name(titulaire)}, siège alors que son titulaire est présent "
+                        f"(point {both[0]})",
                         "Le suppléant ne siège qu'en l'absence du titulaire : bornez leurs "
                         "présences.",
                     )
@@ -482,8 +527,8 @@ class Checker:
                     error(
                         "R107",
                         s.pos.of("presents", i),
-                        f"{m.nom_complet}, suppléant de {self.name(titulaire)}, siège alors que "
-                        "son titulaire a donné pouvoir",
+                        f"{m.nom_complet}, {self.g(m.id, 'suppléant', 'suppléante')} de "
+                        f"{self.name(titulaire)}, siège alors que son titulaire a donné pouvoir",
                         "Le titulaire absent est remplacé par son suppléant ou donne pouvoir, "
                         "pas les deux.",
                     )
@@ -540,7 +585,7 @@ class Checker:
     # ----------------------------------------------------------------- délibération
 
     def check_deliberation(
-        self, files: SeanceFiles, d: Deliberation, presence: SeancePresence
+        self, files: SeanceFiles, d: Deliberation, presence: SeancePresence | None
     ) -> None:
         s = files.seance
         self.check_identifiers(s, d)
@@ -550,19 +595,9 @@ class Checker:
             self.check_tableau(t)
         for a in d.annexes:
             self.check_annexe(d, a.fichier, a.pos.of("fichier"))
-        if s.date > self.today:
-            self.out.append(
-                error(
-                    "D502",
-                    s.pos.of("date"),
-                    f"la séance du {s.date:%d/%m/%Y} est dans le futur : une délibération ne "
-                    "peut pas être enregistrée avant d'avoir été votée",
-                    "Vérifiez la date de la séance.",
-                )
-            )
         for loc, when, what in (
             (
-                d.pos.of("prefecture"),
+                d.prefecture.pos.of("date_reception") if d.prefecture else d.pos.at,
                 d.prefecture.date_reception if d.prefecture else None,
                 "la réception en préfecture",
             ),
@@ -586,8 +621,7 @@ class Checker:
                         "N'inscrivez une date qu'une fois l'événement survenu.",
                     )
                 )
-        point = presence.at(d.point)
-        if point is None:
+        if d.point not in s.ordre_de_passage:
             self.out.append(
                 error(
                     "R103",
@@ -598,6 +632,10 @@ class Checker:
                 )
             )
             return
+        if presence is None:
+            return  # the séance's lists are wrong: its errors come first, votes cannot be counted
+        point = presence.at(d.point)
+        assert point is not None
         self.check_vote(s, d, presence, point)
 
     def check_identifiers(self, s: Seance, d: Deliberation) -> None:
@@ -727,7 +765,7 @@ class Checker:
     ) -> None:
         vote = d.vote
         loc = d.pos.of("vote")
-        self.check_names(d, point)
+        incomplete_roll_call = self.check_names(d, point)
         if (
             vote.pour is None
             and not vote.unanimite
@@ -744,7 +782,8 @@ class Checker:
             )
             return
         figures = vote_to_figures(vote, point.votants)
-        if figures.total != point.votants:
+        counts_from_names = vote.pour is None and vote.contre is None and vote.abstention is None
+        if figures.total != point.votants and not (incomplete_roll_call and counts_from_names):
             detail = (
                 f"pour {figures.pour}, contre {figures.contre}, abstention {figures.abstention}, "
                 f"NPPV {figures.nppv}"
@@ -787,7 +826,8 @@ class Checker:
             )
         self.check_resultat(d, figures_to_resultat(vote, figures), figures.pour, figures.contre)
 
-    def check_names(self, d: Deliberation, point: PointPresence) -> None:
+    def check_names(self, d: Deliberation, point: PointPresence) -> bool:
+        """Check the names given per choice; True when a roll call misses some votants."""
         vote = d.vote
         noms = vote.noms
         if noms is None:
@@ -800,7 +840,7 @@ class Checker:
                         "Le registre porte le vote de chacun : remplissez « noms ».",
                     )
                 )
-            return
+            return vote.scrutin == "appel_nominal"
         voters = point.voters()
         counted: Counter[str] = Counter()
         for choice in ("pour", "contre", "abstention", "nppv"):
@@ -825,9 +865,10 @@ class Checker:
                         error(
                             "V302",
                             where,
-                            f"{self.name(ident)} s'est retiré pour le point {point.point} et ne "
-                            "peut pas y voter",
-                            "Retirez-le des noms, ou de « retraits » dans la séance.",
+                            f"{self.name(ident)} s'est {self.g(ident, 'retiré', 'retirée')} pour "
+                            f"le point {point.point} et ne peut pas y voter",
+                            f"Retirez-{self.g(ident, 'le', 'la')} des noms, ou de « retraits » "
+                            "dans la séance.",
                         )
                     )
                 elif ident not in voters:
@@ -835,7 +876,8 @@ class Checker:
                         error(
                             "V302",
                             where,
-                            f"{self.name(ident)} n'est ni présent ni représenté au point "
+                            f"{self.name(ident)} n'est ni {self.g(ident, 'présent', 'présente')} "
+                            f"ni {self.g(ident, 'représenté', 'représentée')} au point "
                             f"{point.point}",
                             "Seuls les présents et les mandants dont le pouvoir est exercé "
                             "votent ; vérifiez la liste des présents et les bornes.",
@@ -851,30 +893,42 @@ class Checker:
                         "Le nombre et la liste des noms doivent concorder.",
                     )
                 )
-        if vote.scrutin == "appel_nominal":
-            missing = sorted(voters - set(counted))
-            if missing:
-                self.out.append(
-                    error(
-                        "V304",
-                        noms.pos.at,
-                        "vote par appel nominal : il manque le vote de "
-                        + ", ".join(self.name(m) for m in missing),
-                        "Chaque votant (et chaque pouvoir, par l'identifiant du mandant) "
-                        "figure dans l'un des choix.",
-                    )
+        missing = sorted(voters - set(counted)) if vote.scrutin == "appel_nominal" else []
+        if missing:
+            self.out.append(
+                error(
+                    "V304",
+                    noms.pos.at,
+                    "vote par appel nominal : il manque le vote de "
+                    + ", ".join(self.name(m) for m in missing),
+                    "Chaque votant (et chaque pouvoir, par l'identifiant du mandant) "
+                    "figure dans l'un des choix.",
                 )
+            )
+        return bool(missing)
 
     def check_resultat(self, d: Deliberation, computed: str | None, pour: int, contre: int) -> None:
         vote = d.vote
-        if vote.voix_preponderante and (vote.scrutin == "secret" or pour != contre):
+        if vote.voix_preponderante and vote.scrutin == "secret":
             self.out.append(
                 error(
                     "V305",
-                    d.pos.of("vote"),
-                    "voix prépondérante invoquée sans partage égal des voix en vote public "
-                    f"(pour {pour}, contre {contre}, scrutin {vote.scrutin})",
-                    "La voix du président ne départage qu'un vote public à égalité (L2121-20).",
+                    vote.pos.of("voix_preponderante"),
+                    "voix prépondérante invoquée dans un scrutin secret",
+                    "En scrutin secret, le partage égal des voix vaut rejet : la voix du "
+                    "président n'est pas prépondérante (L2121-20).",
+                )
+            )
+            return
+        if vote.voix_preponderante and pour != contre:
+            self.out.append(
+                error(
+                    "V305",
+                    vote.pos.of("voix_preponderante"),
+                    f"voix prépondérante invoquée sans partage égal des voix (pour {pour}, "
+                    f"contre {contre})",
+                    "La voix du président ne départage qu'un vote public à égalité (L2121-20) : "
+                    "retirez « voix_preponderante ».",
                 )
             )
             return

@@ -147,7 +147,7 @@ class NodeReader:
             choices = [str(a) for a in typing.get_args(tp)]
             if text in choices:
                 return text
-            close = difflib.get_close_matches(text, choices, n=1)
+            close = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
             hint = f"Vouliez-vous dire « {close[0]} » ? " if close else ""
             return self.fail(
                 node,
@@ -218,7 +218,13 @@ class NodeReader:
             loc = node_loc(self.file, node)
             return cls(**{shorthand.name: value}, pos=Pos(loc, {shorthand.name: loc}))
         if not isinstance(node, MappingNode):
-            return self._wrong_type(node, cls, where)
+            keys = ", ".join(f.name for f in fields)
+            return self.fail(
+                node,
+                "S003",
+                f"« {where} » devrait être {_type_name(cls)}, pas {_describe(node)}",
+                f"Écrivez une clé par ligne, parmi : {keys}.",
+            )
         by_name = {f.name: f for f in fields}
         values: dict[str, Any] = {}
         locs: dict[str, Loc] = {}
