@@ -109,7 +109,7 @@ def _status(console: Console, enabled: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
-    return None if args.no_cache else default_cache_dir(args.content)
+    return None if args.no_cache else default_cache_dir()
 
 
 def _require_content(content: Path) -> None:

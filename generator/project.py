@@ -41,8 +41,9 @@ class CheckResult:
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
 
-def default_cache_dir(content: Path) -> Path:
-    return content.resolve().parent / ".registre-cache"
+def default_cache_dir() -> Path:
+    """The cache lives where registre is run (the project's root), never inside content."""
+    return Path(".registre-cache")
 
 
 def check(

@@ -70,6 +70,21 @@ def jours_francs(convocation: dt.date, seance: dt.date) -> int:
     return (seance - convocation).days - 1
 
 
+def points_to_text(points: list[PointPresence]) -> str:
+    """« au point 3 », « aux points 0.1 à 1.1.1, 3.2 »: runs of the order of passage."""
+    runs: list[list[PointPresence]] = []
+    for pt in points:
+        if runs and runs[-1][-1].index + 1 == pt.index:
+            runs[-1].append(pt)
+        else:
+            runs.append([pt])
+    parts = [
+        f"{run[0].point} à {run[-1].point}" if len(run) > 2 else ", ".join(p.point for p in run)
+        for run in runs
+    ]
+    return ("au point " if len(points) == 1 else "aux points ") + ", ".join(parts)
+
+
 def format_nombre(value: Decimal) -> str:
     return f"{value:,}".replace(",", " ")
 
@@ -499,6 +514,27 @@ class Checker:
                         "concernés",
                         "Un pouvoir ne s'exerce que si son détenteur est présent : corrigez le "
                         "mandataire ou ses bornes de présence.",
+                    )
+                )
+            elif lost := [
+                pt
+                for pt in covered
+                if any(
+                    lapse.procuration is proc and lapse.reason == "le mandataire est absent"
+                    for lapse in pt.lapses
+                )
+            ]:
+                self.out.append(
+                    warning(
+                        "P206",
+                        proc.pos.of("mandataire"),
+                        f"le pouvoir de {self.name(proc.mandant)} à "
+                        f"{self.name(proc.mandataire)} n'a pas pu être exercé "
+                        f"{points_to_text(lost)} : "
+                        f"{self.g(proc.mandataire, 'son détenteur', 'sa détentrice')} "
+                        f"n'était pas {self.g(proc.mandataire, 'présent', 'présente')}",
+                        "Si le document le dit ainsi, rien à corriger : ces voix ont manqué ; "
+                        "sinon vérifiez les bornes de présence du mandataire.",
                     )
                 )
 

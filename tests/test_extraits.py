@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.diagnostics import Severity
 from generator.project import check
 from tests.conftest import EXTRAITS, ROOT, TODAY, run_cli
 
@@ -30,7 +31,7 @@ def test_check_output_golden(name: str) -> None:
 
 def test_besancon_report_7_1_declares_97_for_96_votants() -> None:
     result = check(EXTRAITS / "besancon-2016-11-10", today=TODAY)
-    [diag] = result.diagnostics
+    [diag] = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     assert diag.code == "V301"
     assert Path(diag.loc.file).name == "2016_003399.yml"
     assert diag.message == (
@@ -57,6 +58,19 @@ def test_besancon_report_7_1_declares_97_for_96_votants() -> None:
         assert bound in lapsed
     # and late arrivals counted at 7.1 because 7.1 passes before 2.1 in the order of passage
     assert "M. Yves GUYEN (à partir du 7.1)" in lines[1]
+
+
+def test_besancon_pouvoirs_held_by_late_members_are_flagged() -> None:
+    result = check(EXTRAITS / "besancon-2016-11-10", today=TODAY)
+    warnings = [d.message for d in result.diagnostics if d.code == "P206"]
+    assert warnings == [
+        "le pouvoir de M. Yves-Michel DAHOU à Mme Danielle DARD n'a pas pu être exercé aux "
+        "points 0.1 à 1.1.1 : sa détentrice n'était pas présente",
+        "le pouvoir de Mme Myriam EL YASSA à M. Nicolas BODIN n'a pas pu être exercé aux "
+        "points 0.1 à 6.1 : son détenteur n'était pas présent",
+        "le pouvoir de M. Jean-Marc BOUSSET à Mme Françoise GALLIOU n'a pas pu être exercé aux "
+        "points 0.1 à 1.1.2 : sa détentrice n'était pas présente",
+    ]
 
 
 @pytest.mark.parametrize("name", ["givors-2023-06-22", "dole-2015-03-09"])
