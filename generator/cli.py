@@ -17,7 +17,7 @@ from rich.console import Console
 from generator.diagnostics import Diagnostic, RegistreError, Severity
 from generator.jsonschema import write_schemas
 from generator.load import load_project
-from generator.project import CheckResult, build, check, default_cache_dir
+from generator.project import CheckResult, build, check, default_cache_dir, render_some
 from generator.skeleton import SkeletonError, new_deliberation, new_seance
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -62,6 +62,11 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="vérifie puis produit toutes les sorties dans site/")
     content_option(b)
     b.add_argument("--out", type=Path, default=Path("site"), help="dossier de sortie")
+
+    pdf = sub.add_parser("pdf", help="vérifie puis produit les extraits de quelques délibérations")
+    content_option(pdf)
+    pdf.add_argument("numeros", nargs="+", metavar="NUMERO", help="numéros des délibérations")
+    pdf.add_argument("--out", type=Path, default=Path("site"), help="dossier de sortie")
 
     n = sub.add_parser("new", help="écrit un modèle de séance ou de délibération")
     content_option(n)
@@ -164,6 +169,23 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         if result.diagnostics:
             out.print(format_text(result.diagnostics))
         out.print(f"{summary(result)} Sorties écrites dans {args.out}/.")
+        return EXIT_OK
+    if args.command == "pdf":
+        with _status(err, interactive) as progress:
+            try:
+                written = render_some(
+                    args.content,
+                    args.out,
+                    set(args.numeros),
+                    today=args.today,
+                    cache_dir=_cache_dir(args),
+                    progress=progress,
+                )
+            except RegistreError as exc:
+                out.print(format_text(exc.diagnostics))
+                return EXIT_ERRORS
+        for path in written:
+            out.print(f"écrit : {path}")
         return EXIT_OK
     # new
     project, diagnostics = load_project(args.content)

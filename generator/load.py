@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
 import re
 from collections.abc import Iterable
@@ -327,7 +328,9 @@ def load_project(
         else:
             todo.append(job)
     if len(todo) >= PARALLEL_THRESHOLD and (workers or os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: a forked child of a process that used Typst hangs
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
             results = list(pool.map(_parse_job, todo, chunksize=64))
     else:
         results = [_parse_job(job) for job in todo]

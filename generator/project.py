@@ -8,16 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import replace_dir
 from generator.cache import Cache
-from generator.diagnostics import Diagnostic, RegistreError, Severity, has_errors
+from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.model import Project
+from generator.render.outputs import store_for, write_documents
+from generator.render.pdf import RenderSettings
 from generator.rules import check_project
 
 #: Called with a short French description of each step, for progress display.
@@ -77,6 +80,7 @@ def build(
     today: dt.date | None = None,
     cache_dir: Path | None = None,
     progress: Progress = _quiet,
+    settings: RenderSettings | None = None,
 ) -> CheckResult:
     """Check, then write every output into ``out``; raise RegistreError on errors."""
     result = check(content, today=today, cache_dir=cache_dir, progress=progress)
@@ -86,6 +90,8 @@ def build(
     assert project is not None
 
     def fill(staging: Path) -> None:
+        with store_for(cache_dir) as store:
+            write_documents(project, staging, store, progress, settings=settings)
         progress("Schémas JSON du format")
         write_schemas(staging / "schemas")
         progress("Rapport de vérification")
@@ -101,3 +107,47 @@ def build(
 
     replace_dir(out, fill)
     return result
+
+
+def render_some(
+    content: Path,
+    out: Path,
+    numeros: set[str],
+    *,
+    today: dt.date | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress = _quiet,
+    settings: RenderSettings | None = None,
+) -> list[Path]:
+    """Check, then (re)write the extracts of a few délibérations in place in ``out``."""
+    result = check(content, today=today, cache_dir=cache_dir, progress=progress)
+    if not result.ok:
+        raise RegistreError([d for d in result.diagnostics if d.severity is Severity.ERROR])
+    project = result.project
+    assert project is not None
+    known = {d.numero for s in project.seances for d in s.deliberations}
+    unknown = sorted(numeros - known)
+    if unknown:
+        raise RegistreError(
+            [
+                error(
+                    "G002",
+                    Loc(str(content)),
+                    f"délibération inconnue : {', '.join(unknown)}",
+                    "Donnez le numéro tel qu'il est écrit dans « numero: » (ex. 2024_014).",
+                )
+            ]
+        )
+    with tempfile.TemporaryDirectory(dir=out.parent if out.parent.exists() else None) as tmp:
+        staging = Path(tmp)
+        with store_for(cache_dir) as store:
+            written = write_documents(
+                project, staging, store, progress, only=numeros, settings=settings
+            )
+        final = []
+        for path in written:
+            target = out / path.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            final.append(target)
+    return final

@@ -1,0 +1,182 @@
+"""Write the documents of a checked project: extracts (PDF, .docx, .odt) and listes (PDF).
+
+Rendered files are kept in a cache folder under the hash of their inputs and linked into the
+output folder; only what changed is rendered again. Any failure raises ``RegistreError`` with
+one diagnostic per document, and the caller leaves the previous outputs in place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, Loc, RegistreError, error
+from generator.model import Deliberation, Project, SeanceFiles
+from generator.render.context import deliberation_to_extrait, seance_to_liste
+from generator.render.office import extrait_to_markdown, markdown_to_office
+from generator.render.pdf import (
+    Document,
+    RenderSettings,
+    compile_all,
+    environment,
+    extraits_to_documents,
+    input_key,
+    template_digest,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Store:
+    """Rendered files by input hash."""
+
+    folder: Path
+
+    def path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
+    def has(self, key: str, suffix: str) -> bool:
+        return self.path(key, suffix).exists()
+
+    def put(self, key: str, suffix: str, data: bytes) -> Path:
+        target = self.path(key, suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+        return target
+
+    def link(self, key: str, suffix: str, destination: Path) -> None:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        source = self.path(key, suffix)
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copyfile(source, destination)
+
+
+@contextmanager
+def store_for(cache_dir: Path | None) -> Iterator[Store]:
+    """The cache's store, or a throw-away one for ``--no-cache``."""
+    if cache_dir is not None:
+        yield Store(cache_dir / "documents")
+        return
+    with tempfile.TemporaryDirectory(prefix="registre-") as tmp:
+        yield Store(Path(tmp))
+
+
+def _failure(d: Deliberation | None, file: str, what: str, message: str) -> Diagnostic:
+    loc = d.pos.at if d is not None else Loc(file)
+    return error(
+        "G001",
+        loc,
+        f"{what} : rendu impossible ({message})",
+        "Le document précédent est conservé. Relancez avec --debug et signalez le problème "
+        "s'il persiste.",
+    )
+
+
+def _compile_into(
+    store: Store, documents: Sequence[Document], settings: RenderSettings
+) -> list[tuple[Document, str]]:
+    todo = [doc for doc in documents if doc.source]
+    failures = []
+    for doc, (pdf, message) in zip(todo, compile_all(todo, settings), strict=True):
+        if pdf is None:
+            failures.append((doc, message))
+        else:
+            store.put(doc.key, ".pdf", pdf)
+    return failures
+
+
+def write_documents(
+    project: Project,
+    out: Path,
+    store: Store,
+    progress: Progress,
+    only: set[str] | None = None,
+    settings: RenderSettings | None = None,
+) -> list[Path]:
+    """Render the extracts (and, for a whole build, the listes) into ``out``."""
+    settings = settings or RenderSettings()
+    items = [
+        (files, d)
+        for files in project.seances
+        for d in files.deliberations
+        if only is None or d.numero in only
+    ]
+    by_numero = {d.numero: d for _, d in items}
+    progress(f"Extraits PDF ({len(items)})")
+    documents = extraits_to_documents(project, items, lambda key: store.has(key, ".pdf"), settings)
+    failures = [
+        _failure(by_numero.get(doc.name), doc.name, f"extrait {doc.name}", message)
+        for doc, message in _compile_into(store, documents, settings)
+    ]
+    if failures:
+        raise RegistreError(failures)
+    written = []
+    for doc in documents:
+        target = out / "extraits" / f"{doc.name}.pdf"
+        store.link(doc.key, ".pdf", target)
+        written.append(target)
+    progress("Copies Word et OpenDocument")
+    written += _write_office(project, items, out, store, settings)
+    if only is None:
+        progress("Listes des délibérations")
+        written += _write_listes(project, out, store, settings)
+    return written
+
+
+def _write_office(
+    project: Project,
+    items: Sequence[tuple[SeanceFiles, Deliberation]],
+    out: Path,
+    store: Store,
+    settings: RenderSettings,
+) -> list[Path]:
+    digest = template_digest(settings)
+    written = []
+    for files, d in items:
+        extrait = deliberation_to_extrait(project, files, d, d.texte)
+        key = input_key(digest, ("office", extrait))
+        for suffix in (".docx", ".odt"):
+            if not store.has(key, suffix):
+                with tempfile.TemporaryDirectory() as tmp:
+                    produced = Path(tmp) / f"extrait{suffix}"
+                    markdown_to_office(extrait_to_markdown(extrait), produced, extrait.date)
+                    store.put(key, suffix, produced.read_bytes())
+            target = out / "extraits" / f"{d.numero}{suffix}"
+            store.link(key, suffix, target)
+            written.append(target)
+    return written
+
+
+def _write_listes(
+    project: Project, out: Path, store: Store, settings: RenderSettings
+) -> list[Path]:
+    digest = template_digest(settings, "liste.typ.j2")
+    template = environment(settings).get_template("liste.typ.j2")
+    documents = []
+    for files in project.seances:
+        liste = seance_to_liste(project, files)
+        key = input_key(digest, liste)
+        source = "" if store.has(key, ".pdf") else template.render(l=liste)
+        documents.append((files, Document(files.dossier, key, source)))
+    failures = _compile_into(store, [doc for _, doc in documents], settings)
+    if failures:
+        raise RegistreError(
+            [_failure(None, doc.name, f"liste de la séance {doc.name}", m) for doc, m in failures]
+        )
+    written = []
+    for _, doc in documents:
+        target = out / "listes" / f"{doc.name}.pdf"
+        store.link(doc.key, ".pdf", target)
+        written.append(target)
+    return written

@@ -1,0 +1,153 @@
+"""Extract PDFs: Jinja2 → Typst source → PDF/A-2b, compiled in a spawn pool, cached by input.
+
+Each extract is keyed by a hash of what it shows (the ``Extrait``, its Markdown, the templates
+and the code), so an unchanged délibération is neither converted by pandoc nor compiled again.
+Typst only warns about a missing font and silently falls back: here any warning is an error.
+The embedded fonts of the ``typst`` package are the only fonts used (system fonts are ignored),
+so the output does not depend on the machine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import typst
+
+from generator.cache import code_version
+from generator.model import Deliberation, Project, SeanceFiles
+from generator.presence import SeancePresence, seance_to_presence
+from generator.render.context import Extrait, deliberation_to_extrait
+from generator.render.markdown import markdown_to
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How documents are rendered."""
+
+    #: Folder of the Jinja2 templates (``extrait.typ.j2``, ``liste.typ.j2``).
+    templates: Path = TEMPLATES
+    #: Compile processes; None: one per core.
+    workers: int | None = None
+    #: Below this many documents, starting worker processes costs more than it saves.
+    pool_threshold: int = 24
+
+
+class RenderError(Exception):
+    """A document could not be rendered; the message is French."""
+
+
+def typst_string(value: object) -> str:
+    """A Typst string literal: the value prints as text, whatever characters it holds."""
+    text = str(value)
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def environment(settings: RenderSettings) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(settings.templates),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["s"] = typst_string
+    return env
+
+
+@dataclass(frozen=True)
+class Document:
+    """One PDF to produce: its name, the cache key of its inputs and its Typst source."""
+
+    name: str
+    key: str
+    source: str
+
+
+def template_digest(settings: RenderSettings, *names: str) -> str:
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(str(getattr(typst, "__version__", "")).encode())
+    for name in names:
+        digest.update((settings.templates / name).read_bytes())
+    return digest.hexdigest()
+
+
+def input_key(template_digest: str, payload: object) -> str:
+    return hashlib.sha256((template_digest + repr(payload)).encode()).hexdigest()
+
+
+def compile_typst(source: str) -> bytes:
+    """Compile one Typst source to PDF/A-2b; warnings (a missing font…) are errors."""
+    pdf, warnings = typst.compile_with_warnings(
+        source.encode("utf-8"), ignore_system_fonts=True, pdf_standards=["a-2b"]
+    )
+    if warnings:
+        raise RenderError("; ".join(str(getattr(w, "message", w)) for w in warnings))
+    return bytes(pdf)
+
+
+def _compile_job(source: str) -> tuple[bytes | None, str]:
+    try:
+        return compile_typst(source), ""
+    except (RenderError, typst.TypstError) as exc:
+        return None, str(getattr(exc, "message", exc))
+
+
+def compile_all(
+    documents: Sequence[Document], settings: RenderSettings
+) -> list[tuple[bytes | None, str]]:
+    """Compile many sources; Typst is only safe in spawned workers (it hangs after fork)."""
+    sources = [d.source for d in documents]
+    if len(sources) < settings.pool_threshold or settings.workers == 1:
+        return [_compile_job(s) for s in sources]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=settings.workers, mp_context=context) as pool:
+        return list(pool.map(_compile_job, sources, chunksize=8))
+
+
+def extraits_to_documents(
+    project: Project,
+    items: Sequence[tuple[SeanceFiles, Deliberation]],
+    cached: Callable[[str], bool],
+    settings: RenderSettings,
+) -> list[Document]:
+    """The Typst source of each extract whose PDF is not cached already.
+
+    ``cached(key)`` tells whether a PDF for these exact inputs exists; only the others go
+    through pandoc (in one batch) and the template.
+    """
+    digest = template_digest(settings, "extrait.typ.j2")
+    membres = {m.id: m for m in project.membres}
+    presences: dict[str, SeancePresence] = {}
+    pending: list[tuple[str, Extrait]] = []
+    documents: list[Document] = []
+    for files, d in items:
+        presence = presences.get(files.dossier)
+        if presence is None:
+            presence = presences[files.dossier] = seance_to_presence(files.seance, membres)
+        extrait = deliberation_to_extrait(project, files, d, d.texte, presence)
+        key = input_key(digest, extrait)
+        if cached(key):
+            documents.append(Document(d.numero, key, ""))
+        else:
+            pending.append((key, extrait))
+    template = environment(settings).get_template("extrait.typ.j2")
+    texts = markdown_to([e.texte for _, e in pending], "typst")
+    for (key, extrait), texte in zip(pending, texts, strict=True):
+        source = template.render(e=dataclasses.replace(extrait, texte=texte))
+        documents.append(Document(extrait.numero, key, source))
+    return documents
