@@ -1,0 +1,295 @@
+"""Extract PDFs, listes, Word/ODT copies: read back with pdfplumber, compared exactly."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from generator.diagnostics import RegistreError
+from generator.model import Project
+from generator.presence import seance_to_presence
+from generator.project import build
+from generator.render.formats import date_to_text, number_to_text, time_to_text
+from generator.render.pdf import TEMPLATES, RenderSettings
+from generator.votes import vote_to_figures
+from tests.conftest import BASE, ROOT, TODAY
+
+GOLDEN = ROOT / "tests" / "golden" / "pdf"
+SAMPLE = ROOT / "content"
+
+
+def pdf_text(path: Path) -> list[str]:
+    """The text of each page, as pdfplumber extracts it."""
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
+    out = tmp_path_factory.mktemp("sample") / "site"
+    result = build(SAMPLE, out, today=TODAY)
+    assert result.project is not None
+    return result.project, out
+
+
+def _sample_pdfs() -> list[str]:
+    names = [f"extraits/{p.stem}.pdf" for p in sorted(SAMPLE.glob("seances/*/deliberations/*.yml"))]
+    names += [f"listes/{p.name}.pdf" for p in sorted((SAMPLE / "seances").iterdir())]
+    return names
+
+
+@pytest.mark.parametrize("name", _sample_pdfs())
+def test_pdf_text_golden(sample_site: tuple[Project, Path], name: str) -> None:
+    """``make golden`` rewrites tests/golden/pdf/ from the current templates: review the diff."""
+    _, out = sample_site
+    text = "\n\f\n".join(pdf_text(out / name)) + "\n"
+    golden = GOLDEN / (name.replace("/", "-") + ".txt")
+    if os.environ.get("REGISTRE_REGEN_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_page_carries_the_number_and_page_x_of_y(sample_site: tuple[Project, Path]) -> None:
+    project, out = sample_site
+    for files in project.seances:
+        for d in files.deliberations:
+            pages = pdf_text(out / "extraits" / f"{d.numero}.pdf")
+            for i, page in enumerate(pages, start=1):
+                last = page.splitlines()[-1]
+                assert last == f"Délibération n° {d.numero} page {i} / {len(pages)}"
+
+
+FIGURES = re.compile(r"Membres en exercice Présents Pouvoirs Votants\n(\d+) (\d+) (\d+) (\d+)")
+DECOMPTE = re.compile(
+    r"Pour : (\d+), Contre : (\d+), Abstentions : (\d+), Ne prennent pas part au vote : (\d+)"
+)
+
+
+def test_round_trip_figures_read_back_equal_the_yaml(sample_site: tuple[Project, Path]) -> None:
+    """Présents, pouvoirs, votants and the vote, read back from each PDF, are the YAML's."""
+    project, out = sample_site
+    membres = {m.id: m for m in project.membres}
+    checked = 0
+    for files in project.seances:
+        presence = seance_to_presence(files.seance, membres)
+        for d in files.deliberations:
+            text = "\n".join(pdf_text(out / "extraits" / f"{d.numero}.pdf"))
+            point = presence.at(d.point)
+            assert point is not None
+            m = FIGURES.search(text)
+            assert m is not None, d.numero
+            assert tuple(int(g) for g in m.groups()) == (
+                point.en_exercice,
+                len(point.presents),
+                len(point.procurations),
+                point.votants,
+            )
+            figures = vote_to_figures(d.vote, point.votants)
+            if d.vote.candidats:
+                for c in d.vote.candidats:
+                    assert f"{c.nom} : {c.voix}" in text
+                continue
+            v = DECOMPTE.search(text.replace("\n", " "))
+            assert v is not None, d.numero
+            assert tuple(int(g) for g in v.groups()) == (
+                figures.pour,
+                figures.contre,
+                figures.abstention,
+                figures.nppv,
+            )
+            checked += 1
+    assert checked >= 15
+
+
+def test_pdf_metadata_and_pdfa(sample_site: tuple[Project, Path]) -> None:
+    _, out = sample_site
+    with pdfplumber.open(out / "extraits" / "2024_001.pdf") as pdf:
+        info = pdf.metadata
+        xmp = pdf.doc.catalog["Metadata"].resolve().get_data().decode("utf-8")
+    assert info["Title"].startswith("Délibération n° 2024_001 — Budget primitif 2024")
+    assert info["Author"] == "Communauté d'agglomération du Val d'Amour"
+    assert info["CreationDate"] == "D:20240314000000Z"  # the séance, not the build's "now"
+    assert (
+        "<pdfaid:part>2</pdfaid:part>" in xmp
+        and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    )
+    assert "<dc:language><rdf:Bag><rdf:li>fr-FR</rdf:li>" in xmp
+
+
+def test_two_builds_are_byte_identical(sample_site: tuple[Project, Path], tmp_path: Path) -> None:
+    _, first = sample_site
+    second = tmp_path / "site"
+    build(SAMPLE, second, today=TODAY)
+    names = sorted(p.relative_to(first) for p in (first / "extraits").iterdir())
+    names += sorted(p.relative_to(first) for p in (first / "listes").iterdir())
+    assert len(names) == 18 * 3 + 3
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_word_and_odt_copies_hold_the_extract(sample_site: tuple[Project, Path]) -> None:
+    _, out = sample_site
+    with zipfile.ZipFile(out / "extraits" / "2024_001.docx") as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    with zipfile.ZipFile(out / "extraits" / "2024_001.odt") as odt:
+        content = odt.read("content.xml").decode("utf-8")
+    for xml in (body, content):
+        assert "Budget primitif 2024 du budget principal" in xml
+        assert "Pour : 30, Contre : 6, Abstentions : 2" in xml
+        assert "Pour extrait conforme au registre," in xml
+
+
+def test_liste_des_deliberations_in_order_of_passage(sample_site: tuple[Project, Path]) -> None:
+    _, out = sample_site
+    text = "\n".join(pdf_text(out / "listes" / "2024-03-14.pdf"))
+    numbers = re.findall(r"^(2024_\d{3}) ", text, flags=re.MULTILINE)
+    # point 6 (2024_003) was examined third, before points 3, 4 and 5
+    assert numbers == ["2024_001", "2024_002", "2024_003", "2024_004", "2024_005", "2024_006"]
+    assert "2024_003 6 " in text
+
+
+# ---------------------------------------------------------------- hostile and extreme input
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _base_with(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(BASE, content)
+    return content
+
+
+def test_markup_in_values_prints_literally(tmp_path: Path) -> None:
+    content = _base_with(tmp_path)
+    delib = content / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    hostile = r'Objet #read("/etc/passwd") $x^2$ *gras* <script>alert(1)</script> \ fin'
+    text = delib.read_text(encoding="utf-8")
+    text = text.replace(
+        "objet: Tarifs de la cantine scolaire pour l'année 2024-2025",
+        "objet: '" + hostile.replace("'", "''") + "'",
+    )
+    text = text.replace(
+        "  Le conseil municipal fixe chaque année les tarifs de la cantine.",
+        '  Texte #read("/etc/passwd") et $y$ et <b>gras</b> \\\n\n'
+        '  ```{=typst}\n  #read("/etc/passwd")\n  ```',
+    )
+    _write(delib, text)
+    out = tmp_path / "site"
+    build(content, out, today=TODAY)
+    page = "\n".join(pdf_text(out / "extraits" / "2024_010.pdf"))
+    assert "Objet : " + hostile in page.replace("\n", " ")
+    # French typography turns the quotes into guillemets; nothing else is interpreted
+    assert "Texte #read(« /etc/passwd ») et $y$ et <b>gras</b>" in page
+    assert '{=typst} #read("/etc/passwd")' in page  # a code block, shown as code
+    assert "root:" not in page  # nothing was read from the file system
+
+
+def test_extreme_sizes_render(tmp_path: Path) -> None:
+    """A 499-character object, a 60-row table across pages, 300 members, no optional fields."""
+    content = _base_with(tmp_path)
+    members = ["membres:"] + [
+        f"  - {{id: m{i:03d}, civilite: {'Mme' if i % 2 else 'M.'}, prenom: Prénom{i}, "
+        f"nom: NOM-{i:03d}}}"
+        for i in range(300)
+    ]
+    _write(content / "membres.yml", "\n".join(members) + "\n")
+    seance = content / "seances" / "2024-05-16" / "seance.yml"
+    _write(
+        seance,
+        "date: 2024-05-16\nlieu: Salle\nconvocation: 2024-05-10\npresident: m000\n"
+        "secretaires: [m001]\nordre_de_passage: ['1', '2']\npresents:\n"
+        + "".join(f"  - m{i:03d}\n" for i in range(290))
+        + "absents: ["
+        + ", ".join(f"m{i:03d}" for i in range(290, 300))
+        + "]\n",
+    )
+    delibs = content / "seances" / "2024-05-16" / "deliberations"
+    rows = "".join(f"      - [Ligne {i}, {i * 1000}]\n" for i in range(60))
+    total = sum(i * 1000 for i in range(60))
+    objet = ("Objet très long " * 40)[:499]
+    _write(
+        delibs / "2024_010.yml",
+        f"numero: '2024_010'\npoint: '1'\nobjet: {objet}\nmatiere: '7.1'\n"
+        "tableaux:\n  - titre: Soixante lignes\n    unite: €\n    colonnes: [Poste, Montant]\n"
+        f"    lignes:\n{rows}    totaux:\n      - [Total, {total}]\n"
+        "texte: Texte.\nvote: {unanimite: true}\n",
+    )
+    _write(
+        delibs / "2024_011.yml",
+        "numero: '2024_011'\npoint: '2'\nobjet: Sans options\nmatiere: '9.1'\ntexte: Texte.\n"
+        "vote: {pour: 280, contre: 10}\n",
+    )
+    out = tmp_path / "site"
+    build(content, out, today=TODAY)
+    pages = pdf_text(out / "extraits" / "2024_010.pdf")
+    assert len(pages) >= 3
+    text = "\n".join(pages)
+    assert "Étaient présents (290) :" in text
+    assert "NOM-289" in text and "Absents (10) :" in text
+    assert objet[-30:].strip() in text.replace("\n", " ")
+    # the table's header is repeated on each page it spans
+    with_rows = [p for p in pages if "Ligne " in p]
+    assert len(with_rows) >= 2
+    assert all("Poste Montant" in p for p in with_rows)
+    spaced = number_to_text(total, "€").replace("\u202f", " ").replace("\u00a0", " ")
+    assert f"Total {spaced}" in text
+    plain = "\n".join(pdf_text(out / "extraits" / "2024_011.pdf"))
+    assert "Rapporteur" not in plain and "Reçu en préfecture" not in plain
+    assert "Adoptée à la majorité des suffrages exprimés" in plain
+
+
+def test_failed_render_keeps_the_previous_outputs(tmp_path: Path) -> None:
+    content = _base_with(tmp_path)
+    out = tmp_path / "site"
+    build(content, out, today=TODAY)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, broken)
+    template = broken / "extrait.typ.j2"
+    _write(template, template.read_text(encoding="utf-8") + "\n#fonction-inconnue()\n")
+    with pytest.raises(RegistreError) as caught:
+        build(content, out, today=TODAY, settings=RenderSettings(templates=broken))
+    [first, *_] = caught.value.diagnostics
+    assert first.code == "G001"
+    assert first.message.startswith("extrait 2024_010 : rendu impossible (unknown variable")
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "templates"]
+
+
+def test_unknown_font_is_an_error_not_a_fallback(tmp_path: Path) -> None:
+    content = _base_with(tmp_path)
+    broken = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, broken)
+    template = broken / "extrait.typ.j2"
+    _write(
+        template,
+        template.read_text(encoding="utf-8").replace('font: "Libertinus Serif"', 'font: "Arial"'),
+    )
+    with pytest.raises(RegistreError) as caught:
+        build(content, tmp_path / "site", today=TODAY, settings=RenderSettings(templates=broken))
+    assert "unknown font family: arial" in caught.value.diagnostics[0].message
+
+
+# ---------------------------------------------------------------- French typography
+
+
+def test_numbers_dates_and_times_in_french() -> None:
+    assert number_to_text(3107000, "€") == "3\u202f107\u202f000\u00a0€"
+    assert number_to_text(-1500) == "−1\u202f500"
+    from decimal import Decimal
+
+    assert number_to_text(Decimal("12.50"), "%") == "12,50\u00a0%"
+    import datetime as dt
+
+    assert date_to_text(dt.date(2024, 3, 1), weekday=True) == "vendredi 1er mars 2024"
+    assert time_to_text(dt.time(18, 30)) == "18\u00a0h\u00a030"
+    assert time_to_text(dt.time(20, 0)) == "20\u00a0h"
