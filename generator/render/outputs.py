@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +22,11 @@ from generator.render.office import extrait_to_markdown, markdown_to_office
 from generator.render.pdf import (
     Document,
     RenderSettings,
-    compile_all,
+    compile_stream,
     environment,
-    extraits_to_documents,
     input_key,
+    plan_extraits,
+    planned_to_documents,
     template_digest,
 )
 
@@ -83,12 +84,12 @@ def _failure(d: Deliberation | None, file: str, what: str, message: str) -> Diag
     )
 
 
-def _compile_into(
-    store: Store, documents: Sequence[Document], settings: RenderSettings
+def compile_into(
+    store: Store, documents: Iterable[Document], count: int, settings: RenderSettings
 ) -> list[tuple[Document, str]]:
-    todo = [doc for doc in documents if doc.source]
+    """Compile documents into the store; the failures, with Typst's message."""
     failures = []
-    for doc, (pdf, message) in zip(todo, compile_all(todo, settings), strict=True):
+    for doc, pdf, message in compile_stream(documents, count, settings):
         if pdf is None:
             failures.append((doc, message))
         else:
@@ -113,28 +114,31 @@ def write_documents(
         if only is None or d.numero in only
     ]
     by_numero = {d.numero: d for _, d in items}
-    progress(f"Extraits PDF ({len(items)})")
-    documents = extraits_to_documents(project, items, lambda key: store.has(key, ".pdf"), settings)
+    planned = plan_extraits(project, items, settings)
+    todo = [p for p in planned if not store.has(p.key, ".pdf")]
+    progress(f"Extraits PDF ({len(todo)} à produire sur {len(planned)})")
     failures = [
         _failure(by_numero.get(doc.name), doc.name, f"extrait {doc.name}", message)
-        for doc, message in _compile_into(store, documents, settings)
+        for doc, message in compile_into(
+            store, planned_to_documents(todo, settings), len(todo), settings
+        )
     ]
     if failures:
         raise RegistreError(failures)
     written = []
-    for doc in documents:
-        target = out / "extraits" / f"{doc.name}.pdf"
-        store.link(doc.key, ".pdf", target)
+    for p in planned:
+        target = out / "extraits" / f"{p.name}.pdf"
+        store.link(p.key, ".pdf", target)
         written.append(target)
     progress("Copies Word et OpenDocument")
-    written += _write_office(project, items, out, store, settings)
+    written += write_office(project, items, out, store, settings)
     if only is None:
         progress("Listes des délibérations")
         written += _write_listes(project, out, store, settings)
     return written
 
 
-def _write_office(
+def write_office(
     project: Project,
     items: Sequence[tuple[SeanceFiles, Deliberation]],
     out: Path,
@@ -169,7 +173,8 @@ def _write_listes(
         key = input_key(digest, liste)
         source = "" if store.has(key, ".pdf") else template.render(l=liste)
         documents.append((files, Document(files.dossier, key, source)))
-    failures = _compile_into(store, [doc for _, doc in documents], settings)
+    todo = [doc for _, doc in documents if doc.source]
+    failures = compile_into(store, todo, len(todo), settings)
     if failures:
         raise RegistreError(
             [_failure(None, doc.name, f"liste de la séance {doc.name}", m) for doc, m in failures]

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,47 +108,66 @@ def _compile_job(source: str) -> tuple[bytes | None, str]:
         return None, str(getattr(exc, "message", exc))
 
 
-def compile_all(
-    documents: Sequence[Document], settings: RenderSettings
-) -> list[tuple[bytes | None, str]]:
-    """Compile many sources; Typst is only safe in spawned workers (it hangs after fork)."""
-    sources = [d.source for d in documents]
-    if len(sources) < settings.pool_threshold or settings.workers == 1:
-        return [_compile_job(s) for s in sources]
+def compile_stream(
+    documents: Iterable[Document], count: int, settings: RenderSettings
+) -> Iterator[tuple[Document, bytes | None, str]]:
+    """Compile sources as they come: (document, PDF or None, error message).
+
+    Above the pool threshold, sources are compiled by spawned workers (Typst hangs in a forked
+    child) while this process keeps producing the next ones (pandoc, template): the two
+    overlap. Results come back in order, as soon as they are ready.
+    """
+    if count < settings.pool_threshold or settings.workers == 1:
+        for doc in documents:
+            yield (doc, *_compile_job(doc.source))
+        return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=settings.workers, mp_context=context) as pool:
-        return list(pool.map(_compile_job, sources, chunksize=8))
+        pending: deque[tuple[Document, Future[tuple[bytes | None, str]]]] = deque()
+        for doc in documents:
+            pending.append((doc, pool.submit(_compile_job, doc.source)))
+            while pending and pending[0][1].done():
+                done, future = pending.popleft()
+                yield (done, *future.result())
+        while pending:
+            done, future = pending.popleft()
+            yield (done, *future.result())
 
 
-def extraits_to_documents(
-    project: Project,
-    items: Sequence[tuple[SeanceFiles, Deliberation]],
-    cached: Callable[[str], bool],
-    settings: RenderSettings,
-) -> list[Document]:
-    """The Typst source of each extract whose PDF is not cached already.
+@dataclass(frozen=True)
+class Planned:
+    """An extract to produce: what it shows, and the key of those inputs."""
 
-    ``cached(key)`` tells whether a PDF for these exact inputs exists; only the others go
-    through pandoc (in one batch) and the template.
-    """
+    name: str
+    key: str
+    extrait: Extrait
+
+
+def plan_extraits(
+    project: Project, items: Sequence[tuple[SeanceFiles, Deliberation]], settings: RenderSettings
+) -> list[Planned]:
+    """The extract of each délibération, with its Markdown text still unconverted (cheap)."""
     digest = template_digest(settings, "extrait.typ.j2")
     membres = {m.id: m for m in project.membres}
     presences: dict[str, SeancePresence] = {}
-    pending: list[tuple[str, Extrait]] = []
-    documents: list[Document] = []
+    planned = []
     for files, d in items:
         presence = presences.get(files.dossier)
         if presence is None:
             presence = presences[files.dossier] = seance_to_presence(files.seance, membres)
         extrait = deliberation_to_extrait(project, files, d, d.texte, presence)
-        key = input_key(digest, extrait)
-        if cached(key):
-            documents.append(Document(d.numero, key, ""))
-        else:
-            pending.append((key, extrait))
+        planned.append(Planned(d.numero, input_key(digest, extrait), extrait))
+    return planned
+
+
+def planned_to_documents(
+    planned: Sequence[Planned], settings: RenderSettings, batch: int = 64
+) -> Iterator[Document]:
+    """Typst sources, lazily: one pandoc run per batch of texts, then the template."""
     template = environment(settings).get_template("extrait.typ.j2")
-    texts = markdown_to([e.texte for _, e in pending], "typst")
-    for (key, extrait), texte in zip(pending, texts, strict=True):
-        source = template.render(e=dataclasses.replace(extrait, texte=texte))
-        documents.append(Document(extrait.numero, key, source))
-    return documents
+    for start in range(0, len(planned), batch):
+        chunk = planned[start : start + batch]
+        texts = markdown_to([p.extrait.texte for p in chunk], "typst")
+        for p, texte in zip(chunk, texts, strict=True):
+            source = template.render(e=dataclasses.replace(p.extrait, texte=texte))
+            yield Document(p.name, p.key, source)
