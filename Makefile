@@ -30,6 +30,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench_check.py
+	$(BIN)/python tests/bench/bench_render.py
 
 clean:
 	rm -rf site .registre-cache
