@@ -7,37 +7,59 @@ replaced atomically.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 _PACKAGE = Path(__file__).parent
 
 
-def code_version() -> str:
-    """A hash of the package's sources: a new release or a local edit invalidates the cache."""
+#: The modules whose code decides what a parsed file becomes.
+PARSING_MODULES = ("diagnostics.py", "model.py", "schema.py", "load.py", "cache.py")
+
+
+def code_version(modules: tuple[str, ...] | None = None) -> str:
+    """A hash of the package's sources (or of some modules): an edit invalidates the cache."""
     digest = hashlib.sha256()
-    for source in sorted(_PACKAGE.rglob("*.py")):
+    sources = sorted(_PACKAGE.rglob("*.py")) if modules is None else [_PACKAGE / m for m in modules]
+    for source in sources:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic collector: (un)pickling a million small objects otherwise triggers it
+    over and over for nothing (the objects hold no cycles); 3x faster on a 10,000-file archive.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Cache:
     """Parsed files by content hash, persisted under ``folder``."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / f"parsed-{code_version()}.pickle"
+        self.path = folder / f"parsed-{code_version(PARSING_MODULES)}.pickle"
         self._entries: dict[str, Any] = {}
         self._used: set[str] = set()
         self._dirty = False
         self.hits = 0
         self.misses = 0
         try:
-            with self.path.open("rb") as f:
+            with self.path.open("rb") as f, _no_gc():
                 loaded = pickle.load(f)
             if isinstance(loaded, dict):
                 self._entries = loaded
@@ -70,7 +92,7 @@ class Cache:
                 old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as f:
+            with os.fdopen(fd, "wb") as f, _no_gc():
                 pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except BaseException:

@@ -123,26 +123,30 @@ def seance_to_presence(seance: Seance, membres: Mapping[str, Membre]) -> SeanceP
             if point in order:
                 withdrawn.setdefault(order[point], set()).add(retrait.membre)
     en_exercice = membres_en_exercice(membres, seance.date)
-
-    def there(ident: str, index: int) -> bool:
-        return any(index in s for s in spans.get(ident, ()))
-
+    # who is in the room at each item, filled once from the spans
+    room: list[set[str]] = [set() for _ in seance.ordre_de_passage]
+    for ident, member_spans in spans.items():
+        for span in member_spans:
+            for index in range(span.start, min(span.end, last) + 1):
+                room[index].add(ident)
+    proc_spans = [
+        bounds_to_span(order, last, proc.a_partir_de, proc.jusqu_a) for proc in seance.procurations
+    ]
     points = []
     for index, point in enumerate(seance.ordre_de_passage):
         retires = frozenset(withdrawn.get(index, ()))
-        presents = frozenset(m for m in spans if there(m, index) and m not in retires)
+        presents = frozenset(room[index] - retires)
         exercised: list[Procuration] = []
         lapses: list[Lapse] = []
-        for proc in seance.procurations:
-            span = bounds_to_span(order, last, proc.a_partir_de, proc.jusqu_a)
+        for proc, span in zip(seance.procurations, proc_spans, strict=True):
             if index not in span:
                 bornes = bornes_to_text(proc.a_partir_de, proc.jusqu_a)
                 lapses.append(Lapse(proc, f"hors de ses bornes ({bornes})"))
-            elif there(proc.mandant, index):
+            elif proc.mandant in room[index]:
                 lapses.append(Lapse(proc, "le mandant est présent"))
             elif proc.mandataire in retires:
                 lapses.append(Lapse(proc, "le mandataire s'est retiré pour ce point"))
-            elif not there(proc.mandataire, index):
+            elif proc.mandataire not in room[index]:
                 lapses.append(Lapse(proc, "le mandataire est absent"))
             elif any(e.mandant == proc.mandant for e in exercised):
                 lapses.append(Lapse(proc, "le mandant a déjà donné un autre pouvoir"))
