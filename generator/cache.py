@@ -61,6 +61,8 @@ class Cache:
         try:
             with self.path.open("rb") as f, _no_gc():
                 loaded = pickle.load(f)
+                # the entries live as long as the process: keep the collector off them
+                gc.freeze()
             if isinstance(loaded, dict):
                 self._entries = loaded
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
@@ -79,6 +81,14 @@ class Cache:
         self._entries[key] = value
         self._used.add(key)
         self._dirty = True
+
+    def fingerprint(self, extra: str) -> str:
+        """A key for everything this run has read so far (and ``extra``): derived results,
+        such as the diagnostics of the rules, are cached under it."""
+        digest = hashlib.sha256(extra.encode())
+        for key in sorted(self._used):
+            digest.update(key.encode())
+        return "derived:" + digest.hexdigest()
 
     def save(self) -> None:
         """Write the entries used by this run (stale ones are dropped), atomically."""

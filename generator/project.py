@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import replace_dir
-from generator.cache import Cache
+from generator.cache import Cache, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.jsonschema import write_schemas
 from generator.load import load_project
@@ -62,13 +62,26 @@ def check(
     cache = Cache(cache_dir) if cache_dir is not None else None
     progress("Lecture des fichiers")
     project, diagnostics = load_project(content, cache)
-    if cache is not None:
-        cache.save()
     if project is not None:
         progress("Vérification des règles")
-        diagnostics += check_project(
-            project, today or dt.date.today(), os.path.isfile, str(content)
+        day = today or dt.date.today()
+        # the rules also look at the annexes on disk: their presence is part of the key
+        annexes = sorted(
+            os.path.normpath(os.path.join(os.path.dirname(d.pos.at.file), a.fichier))
+            for s in project.seances
+            for d in s.deliberations
+            for a in d.annexes
         )
+        state = "|".join(f"{a}={os.path.isfile(a)}" for a in annexes)
+        key = cache.fingerprint(f"{day}|{content}|{code_version()}|{state}") if cache else ""
+        rules = cache.get(key) if cache is not None else None
+        if rules is None:
+            rules = check_project(project, day, os.path.isfile, str(content))
+            if cache is not None:
+                cache.put(key, rules)
+        diagnostics += rules
+    if cache is not None:
+        cache.save()
     diagnostics.sort(key=Diagnostic.sort_key)
     return CheckResult(project, diagnostics)
 
