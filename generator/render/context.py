@@ -202,14 +202,22 @@ def vote_to_text(d: Deliberation, figures: VoteFigures) -> tuple[str, str]:
     return words, decompte
 
 
-def vote_names(d: Deliberation, membres: Mapping[str, Membre]) -> tuple[NameList, ...]:
+def vote_names(
+    d: Deliberation, point: PointPresence, membres: Mapping[str, Membre]
+) -> tuple[NameList, ...]:
+    """Names per choice; a vote cast by pouvoir says so, with its holder."""
     noms = d.vote.noms
     if noms is None:
         return ()
+    holders = {p.mandant: p.mandataire for p in point.procurations}
 
     def name(ident: str) -> str:
         m = membres.get(ident)
-        return m.nom_complet if m is not None else ident
+        text = m.nom_complet if m is not None else ident
+        if ident in holders:
+            holder = membres.get(holders[ident])
+            text += f" (par pouvoir, {holder.nom_complet if holder else holders[ident]})"
+        return text
 
     lists = [
         NameList("Ont voté pour", tuple(name(i) for i in noms.pour)),
@@ -306,7 +314,7 @@ def deliberation_to_extrait(
         tables=tuple(table_to_display(t) for t in d.tableaux),
         resultat=resultat,
         decompte=decompte,
-        votes=vote_names(d, membres),
+        votes=vote_names(d, point, membres),
         certification=(
             "Pour extrait conforme au registre,",
             f"à {lieu_signature}, le {date_to_text(s.date)}",
