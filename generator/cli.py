@@ -125,6 +125,13 @@ def _require_content(content: Path) -> None:
         )
 
 
+def _refused(out: Console, exc: RegistreError) -> int:
+    out.print(format_text(exc.diagnostics))
+    out.print()
+    out.print(f"Rien n'a été écrit : {len(exc.diagnostics)} erreur(s) à corriger d'abord.")
+    return EXIT_ERRORS
+
+
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "schema":
         for path in write_schemas(args.folder):
@@ -149,23 +156,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 out.print()
             out.print(summary(result))
         return EXIT_OK if result.ok else EXIT_ERRORS
+    common = {"today": args.today, "cache_dir": _cache_dir(args)}
     if args.command == "build":
         with _status(err, interactive) as progress:
             try:
-                result = build(
-                    args.content,
-                    args.out,
-                    today=args.today,
-                    cache_dir=_cache_dir(args),
-                    progress=progress,
-                )
+                result = build(args.content, args.out, progress=progress, **common)
             except RegistreError as exc:
-                out.print(format_text(exc.diagnostics))
-                out.print()
-                out.print(
-                    f"Rien n'a été écrit : {len(exc.diagnostics)} erreur(s) à corriger d'abord."
-                )
-                return EXIT_ERRORS
+                return _refused(out, exc)
         if result.diagnostics:
             out.print(format_text(result.diagnostics))
         out.print(f"{summary(result)} Sorties écrites dans {args.out}/.")
@@ -174,16 +171,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         with _status(err, interactive) as progress:
             try:
                 written = render_some(
-                    args.content,
-                    args.out,
-                    set(args.numeros),
-                    today=args.today,
-                    cache_dir=_cache_dir(args),
-                    progress=progress,
+                    args.content, args.out, set(args.numeros), progress=progress, **common
                 )
             except RegistreError as exc:
-                out.print(format_text(exc.diagnostics))
-                return EXIT_ERRORS
+                return _refused(out, exc)
         for path in written:
             out.print(f"écrit : {path}")
         return EXIT_OK

@@ -62,16 +62,11 @@ def test_build_writes_outputs_and_a_failed_build_keeps_them(
     base_copy: Path, tmp_path: Path
 ) -> None:
     site = tmp_path / "site"
-    code, out, _ = run_cli(
-        "build",
-        "--content",
-        str(base_copy),
-        "--out",
-        str(site),
-        "--no-cache",
-        "--today",
-        "2026-11-22",
-    )
+    build_args = [
+        *("build", "--content", str(base_copy), "--out", str(site)),
+        *("--no-cache", "--today", "2026-11-22"),
+    ]
+    code, out, _ = run_cli(*build_args)
     assert code == 0, out
     assert sorted(p.name for p in (site / "schemas").iterdir()) == [
         "collectivite.schema.json",
@@ -84,16 +79,7 @@ def test_build_writes_outputs_and_a_failed_build_keeps_them(
     before = sorted(str(p.relative_to(site)) for p in site.rglob("*"))
 
     (base_copy / "membres.yml").write_text("membres:\n  - id: x\n", encoding="utf-8")
-    code, out, _ = run_cli(
-        "build",
-        "--content",
-        str(base_copy),
-        "--out",
-        str(site),
-        "--no-cache",
-        "--today",
-        "2026-11-22",
-    )
+    code, out, _ = run_cli(*build_args)
     assert code == 1
     assert out.endswith("Rien n'a été écrit : 3 erreur(s) à corriger d'abord.\n")
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == before
