@@ -171,7 +171,7 @@ def _base_with(tmp_path: Path) -> Path:
 def test_markup_in_values_prints_literally(tmp_path: Path) -> None:
     content = _base_with(tmp_path)
     delib = content / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
-    hostile = r'Objet #read("/etc/passwd") $x^2$ *gras* <script>alert(1)</script> \ fin'
+    hostile = r'Objet #read("/etc/passwd") $x^2$ \textbf{x} *gras* <script>alert(1)</script> \ fin'
     text = delib.read_text(encoding="utf-8")
     text = text.replace(
         "objet: Tarifs de la cantine scolaire pour l'année 2024-2025",
