@@ -9,12 +9,11 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import groupby
 from pathlib import Path
 
 from rich.console import Console
 
-from generator.diagnostics import Diagnostic, RegistreError, Severity
+from generator.diagnostics import RegistreError, Severity, format_diagnostics
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.project import CheckResult, build, check, default_cache_dir, render_some
@@ -81,14 +80,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def format_text(diagnostics: Sequence[Diagnostic]) -> str:
-    """Diagnostics grouped by file, each ``file:line:col: CODE message`` and its hint."""
-    blocks = []
-    for _, group in groupby(diagnostics, key=lambda d: d.loc.file):
-        blocks.append("\n".join(d.format() for d in group))
-    return "\n\n".join(blocks)
-
-
 def summary(result: CheckResult) -> str:
     errors = result.count(Severity.ERROR)
     warnings = result.count(Severity.WARNING)
@@ -126,7 +117,7 @@ def _require_content(content: Path) -> None:
 
 
 def _refused(out: Console, exc: RegistreError) -> int:
-    out.print(format_text(exc.diagnostics))
+    out.print(format_diagnostics(exc.diagnostics))
     out.print()
     out.print(f"Rien n'a été écrit : {len(exc.diagnostics)} erreur(s) à corriger d'abord.")
     return EXIT_ERRORS
@@ -152,7 +143,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         else:
             if result.diagnostics:
-                out.print(format_text(result.diagnostics))
+                out.print(format_diagnostics(result.diagnostics))
                 out.print()
             out.print(summary(result))
         return EXIT_OK if result.ok else EXIT_ERRORS
@@ -164,7 +155,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             except RegistreError as exc:
                 return _refused(out, exc)
         if result.diagnostics:
-            out.print(format_text(result.diagnostics))
+            out.print(format_diagnostics(result.diagnostics))
         out.print(f"{summary(result)} Sorties écrites dans {args.out}/.")
         return EXIT_OK
     if args.command == "pdf":
@@ -181,7 +172,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     # new
     project, diagnostics = load_project(args.content)
     if project is None:
-        out.print(format_text(diagnostics))
+        out.print(format_diagnostics(diagnostics))
         raise UserError("corrigez d'abord collectivite.yml et membres.yml")
     try:
         if args.kind == "seance":

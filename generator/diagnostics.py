@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
 
 @dataclass(frozen=True, order=True)
@@ -94,6 +95,14 @@ def error(code: str, loc: Loc, message: str, hint: str = "") -> Diagnostic:
 
 def warning(code: str, loc: Loc, message: str, hint: str = "") -> Diagnostic:
     return Diagnostic(code, Severity.WARNING, loc, message, hint)
+
+
+def format_diagnostics(diagnostics: Sequence[Diagnostic]) -> str:
+    """Diagnostics grouped by file (blank line between files), each with its hint."""
+    blocks = []
+    for _, group in groupby(diagnostics, key=lambda d: d.loc.file):
+        blocks.append("\n".join(d.format() for d in group))
+    return "\n\n".join(blocks)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

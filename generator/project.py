@@ -22,6 +22,7 @@ from generator.model import Project
 from generator.render.outputs import store_for, write_documents
 from generator.render.pdf import RenderSettings
 from generator.rules import check_project
+from generator.site.build import build_site
 
 #: Called with a short French description of each step, for progress display.
 Progress = Callable[[str], None]
@@ -103,8 +104,12 @@ def build(
     assert project is not None
 
     def fill(staging: Path) -> None:
-        with store_for(cache_dir) as store:
-            write_documents(project, staging, store, progress, settings=settings)
+        with tempfile.TemporaryDirectory(prefix=".documents-", dir=staging.parent) as tmp:
+            documents = Path(tmp)
+            with store_for(cache_dir) as store:
+                write_documents(project, documents, store, progress, settings=settings)
+            progress("Site public")
+            build_site(project, documents, staging)
         progress("Schémas JSON du format")
         write_schemas(staging / "schemas")
         progress("Rapport de vérification")

@@ -180,6 +180,7 @@ def test_markup_in_values_prints_literally(tmp_path: Path) -> None:
     text = text.replace(
         "  Le conseil municipal fixe chaque année les tarifs de la cantine.",
         '  Texte #read("/etc/passwd") et $y$ et <b>gras</b> \\\n\n'
+        "  Image ![plan](/etc/passwd) et [lien](javascript:alert(1)).\n\n"
         '  ```{=typst}\n  #read("/etc/passwd")\n  ```',
     )
     _write(delib, text)
@@ -190,6 +191,7 @@ def test_markup_in_values_prints_literally(tmp_path: Path) -> None:
     # French typography turns the quotes into guillemets; nothing else is interpreted
     assert "Texte #read(« /etc/passwd ») et $y$ et <b>gras</b>" in page
     assert '{=typst} #read("/etc/passwd")' in page  # a code block, shown as code
+    assert "Image plan et lien." in page  # no image read from disk, no javascript: link
     assert "root:" not in page  # nothing was read from the file system
 
 

@@ -3,8 +3,9 @@
 One pandoc process costs ~30 ms; a thousand texts would spend half a minute starting
 processes. Texts are therefore joined with a marker paragraph, converted in one call and split
 again; if a text swallowed a marker (an unclosed code block…), the batch falls back to one call
-per text. Raw passthrough (```{=typst}```, HTML, TeX) and math are disabled: a text can only
-produce ordinary markup, never code for the output engine.
+per text. Raw passthrough (```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter
+drops images and unsafe links: a text can only produce ordinary markup, never code for the
+output engine, a file read or a request.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
+from pathlib import Path
 
 import pypandoc
 
@@ -22,8 +24,13 @@ SAFE_MARKDOWN = (
 )
 
 
+#: Lua filter that drops images, unsafe links and raw code (see the file).
+SAFE_FILTER = Path(__file__).with_name("safe.lua")
+
+
 def _convert(text: str, to: str) -> str:
-    return str(pypandoc.convert_text(text, to, format=SAFE_MARKDOWN, extra_args=["--wrap=none"]))
+    args = ["--wrap=none", f"--lua-filter={SAFE_FILTER}"]
+    return str(pypandoc.convert_text(text, to, format=SAFE_MARKDOWN, extra_args=args))
 
 
 def markdown_to(texts: Sequence[str], to: str) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pypandoc
 
 from generator.render.context import Extrait
-from generator.render.markdown import SAFE_MARKDOWN
+from generator.render.markdown import SAFE_FILTER, SAFE_MARKDOWN
 
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~^$@\"'&:=;,/?%])")
 
@@ -79,6 +79,7 @@ def markdown_to_office(markdown: str, target: Path, day: dt.date) -> None:
         [
             pypandoc.get_pandoc_path(),
             f"--from={SAFE_MARKDOWN}",
+            f"--lua-filter={SAFE_FILTER}",
             f"--to={target.suffix[1:]}",
             f"--output={target}",
             "--metadata=lang:fr-FR",

@@ -1,0 +1,62 @@
+"""mkdocs hooks (named in mkdocs.yml): the site's pages, generated from ``content/``.
+
+Under ``registre build``, ``generator.site.build.build_site`` has computed the pages and the
+documents already. Under ``mkdocs serve`` or a bare ``mkdocs build``, the hook checks
+``content/`` itself (cached by file content, so a reload after editing one YAML file re-reads
+only that file) and renders the documents that changed into ``.registre-cache/apercu/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from generator.atomic import replace_dir
+from generator.diagnostics import format_diagnostics
+from generator.project import check
+from generator.render.outputs import store_for, write_documents
+from generator.site import build as site_build
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def preview_inputs(root: Path) -> site_build.SiteInputs:
+    """Pages and documents computed from ``root/content`` (for ``mkdocs serve``)."""
+    cache = root / ".registre-cache"
+    result = check(root / "content", cache_dir=cache)
+    if result.project is None or not result.ok:
+        raise PluginError(
+            "le contenu a des erreurs (registre check) :\n" + format_diagnostics(result.diagnostics)
+        )
+    project = result.project
+    documents = cache / "apercu"
+    with store_for(cache) as store:
+
+        def fill(staging: Path) -> None:
+            write_documents(project, staging, store, _quiet)
+
+        replace_dir(documents, fill)
+    return site_build.project_to_inputs(project, documents)
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    inputs = site_build.CURRENT or preview_inputs(Path(config.config_file_path).parent)
+    config.site_name = inputs.site_name
+    for page in inputs.pages:
+        files.append(File.generated(config, page.path, content=page.text()))
+    for path in sorted(inputs.documents.rglob("*")):
+        if path.is_file():
+            files.append(
+                File(
+                    str(path.relative_to(inputs.documents)),
+                    src_dir=str(inputs.documents),
+                    dest_dir=config.site_dir,
+                    use_directory_urls=config.use_directory_urls,
+                )
+            )
+    return files

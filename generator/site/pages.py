@@ -1,0 +1,516 @@
+"""The public site's pages, as plain Markdown with front matter (pure).
+
+Pages do not depend on the engine that renders them (mkdocs-material today, its successor
+tomorrow): Markdown, raw HTML blocks for the délibération's own text (converted by pandoc with
+raw HTML disabled, so any ``<script>`` a text holds is shown as text) and front matter.
+Every value of the model is escaped for Markdown and HTML before it enters a page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from generator.model import Deliberation, Membre, Project, SeanceFiles
+from generator.presence import PointPresence, SeancePresence, seance_to_presence
+from generator.render.context import (
+    Extrait,
+    Liste,
+    deliberation_to_extrait,
+    seance_to_liste,
+)
+from generator.render.formats import date_to_text
+from generator.votes import vote_to_figures
+
+#: ACTES matières, level 1 (DESIGN.md §3): the site's themes.
+MATIERES = {
+    "1": "Commande publique",
+    "2": "Urbanisme",
+    "3": "Domaine et patrimoine",
+    "4": "Fonction publique",
+    "5": "Institutions et vie politique",
+    "6": "Libertés publiques et pouvoirs de police",
+    "7": "Finances locales",
+    "8": "Domaines de compétences par thèmes",
+    "9": "Autres domaines de compétences",
+}
+
+CSS_CHOICES = ("pour", "contre", "abstention", "nppv")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^])")
+
+
+def md(text: object) -> str:
+    """Any value as inline Markdown text: HTML escaped, Markdown punctuation backslashed."""
+    escaped = html.escape(str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+
+
+def attr(text: object) -> str:
+    """A value inside a double-quoted HTML attribute."""
+    return html.escape(str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the site: its path under the docs folder, front matter and body."""
+
+    path: str
+    title: str
+    body: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        meta: dict[str, object] = {"title": self.title}
+        if self.description:
+            meta["description"] = self.description
+        if self.tags:
+            meta["tags"] = list(self.tags)
+        # JSON is valid YAML: the front matter cannot be broken by any title
+        lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+        return "---\n" + "\n".join(lines) + "\n---\n\n" + self.body
+
+
+def rel(from_path: str, to_path: str) -> str:
+    """A relative link between two pages (or files) of the docs folder."""
+    up = from_path.count("/")
+    return "../" * up + to_path
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table; cells must already be escaped."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def seance_path(files: SeanceFiles) -> str:
+    return f"seances/{files.dossier}.md"
+
+
+def deliberation_path(d: Deliberation) -> str:
+    return f"deliberations/{d.numero}.md"
+
+
+def elu_path(ident: str) -> str:
+    return f"elus/{ident}.md"
+
+
+def theme_of(d: Deliberation) -> str:
+    return d.matiere.split(".")[0]
+
+
+def vote_bar(extrait_figures: Mapping[str, int]) -> str:
+    """A small proportional bar of the vote; its text alternative says the figures."""
+    total = sum(extrait_figures.values()) or 1
+    label = ", ".join(f"{k} : {v}" for k, v in extrait_figures.items())
+    spans = "".join(
+        f'<span class="registre-vote__{css}" style="width: {100 * v / total:.1f}%"></span>'
+        for css, v in zip(CSS_CHOICES, extrait_figures.values(), strict=True)
+        if v
+    )
+    return f'<div class="registre-vote" role="img" aria-label="{attr(label)}">{spans}</div>'
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """What the pages need beyond the model: converted texts and computed presence."""
+
+    project: Project
+    #: The délibérations' texts as safe HTML (pandoc, raw HTML disabled), by numero.
+    textes: Mapping[str, str]
+
+    @property
+    def membres(self) -> dict[str, Membre]:
+        return {m.id: m for m in self.project.membres}
+
+
+def _member_link(membres: Mapping[str, Membre], ident: str, here: str) -> str:
+    m = membres.get(ident)
+    name = m.nom_complet if m is not None else ident
+    return f"[{md(name)}]({rel(here, elu_path(ident))})"
+
+
+def deliberation_page(
+    data: SiteData, files: SeanceFiles, d: Deliberation, presence: SeancePresence
+) -> Page:
+    membres = data.membres
+    here = deliberation_path(d)
+    e: Extrait = deliberation_to_extrait(data.project, files, d, "", presence)
+    point = presence.at(d.point)
+    assert point is not None
+    figures = vote_to_figures(d.vote, point.votants)
+    parts = [
+        f"# Délibération n° {md(d.numero)}",
+        f"**{md(d.objet.strip())}**",
+        _table(
+            ["", ""],
+            [
+                ["Séance", f"[{md(e.seance)}]({rel(here, seance_path(files))})"],
+                ["Point", md(d.point)],
+                *(
+                    [["Rapporteur", _member_link(membres, d.rapporteur, here)]]
+                    if d.rapporteur
+                    else []
+                ),
+                *([["Commission", md(d.commission)]] if d.commission else []),
+                [
+                    "Thème",
+                    f"[{md(MATIERES.get(theme_of(d), theme_of(d)))}]"
+                    f"({rel(here, f'themes/{theme_of(d)}.md')}) — matière {md(d.matiere)}",
+                ],
+            ],
+        ),
+        "## Vote",
+        f"**{md(e.resultat)}**",
+        vote_bar(
+            {
+                "Pour": figures.pour,
+                "Contre": figures.contre,
+                "Abstentions": figures.abstention,
+                "Ne prennent pas part au vote": figures.nppv,
+            }
+        )
+        if not d.vote.candidats
+        else "",
+        md(e.decompte),
+        " ".join(f"{md(f.label)} : **{md(f.value)}** ·" for f in e.figures).rstrip(" ·"),
+    ]
+    if d.vote.noms is not None:
+        for title, idents in (
+            ("Ont voté pour", d.vote.noms.pour),
+            ("Ont voté contre", d.vote.noms.contre),
+            ("Se sont abstenus", d.vote.noms.abstention),
+            ("Ne prennent pas part au vote", d.vote.noms.nppv),
+        ):
+            if idents:
+                links = ", ".join(_member_link(membres, i, here) for i in idents)
+                parts.append(f"**{md(title)}** : {links}")
+    parts += ["## Texte", f'<div class="registre-texte">\n{data.textes.get(d.numero, "")}\n</div>']
+    for t in e.tables:
+        if t.title:
+            parts.append(f"**{md(t.title)}**")
+        parts.append(_table([md(c) for c in t.columns], ([md(c) for c in r] for r in t.rows)))
+    downloads = [
+        f"[Extrait officiel (PDF)]({rel(here, f'extraits/{d.numero}.pdf')})",
+        f"[Word]({rel(here, f'extraits/{d.numero}.docx')})",
+        f"[OpenDocument]({rel(here, f'extraits/{d.numero}.odt')})",
+    ]
+    parts += ["## Documents", " · ".join(downloads)]
+    transmission = []
+    if d.prefecture is not None:
+        transmission.append(
+            f"Reçue en préfecture le {md(date_to_text(d.prefecture.date_reception))} — "
+            f"identifiant @CTES : `{md(d.prefecture.identifiant)}`"
+        )
+    if d.publication is not None:
+        transmission.append(f"Mise en ligne le {md(date_to_text(d.publication))}")
+    if transmission:
+        parts += ["## Caractère exécutoire", "  \n".join(transmission)]
+    parts.append(f'<p class="registre-recours">{html.escape(e.recours)}</p>')
+    return Page(
+        here,
+        f"Délibération n° {d.numero}",
+        "\n\n".join(p for p in parts if p) + "\n",
+        description=d.objet.strip()[:300],
+        tags=(MATIERES.get(theme_of(d), theme_of(d)), str(files.seance.date.year)),
+    )
+
+
+def _presence_words(
+    files: SeanceFiles, presence: SeancePresence, ident: str, membres: Mapping[str, Membre]
+) -> str:
+    """How a member attended a séance, for its attendance table."""
+    points = presence.points
+    here = [pt.point for pt in points if ident in pt.presents]
+    by_pouvoir = [pt for pt in points if any(p.mandant == ident for p in pt.procurations)]
+    words = []
+    if here and len(here) == len(points):
+        words.append("présent à tous les points")
+    elif here:
+        words.append("présent aux points " + ", ".join(here))
+    if by_pouvoir:
+        holder = next(p.mandataire for p in by_pouvoir[0].procurations if p.mandant == ident)
+        m = membres.get(holder)
+        words.append(
+            f"représenté par {m.nom_complet if m else holder} "
+            f"({len(by_pouvoir)} point{'s' if len(by_pouvoir) > 1 else ''})"
+        )
+    if not words:
+        s = files.seance
+        words.append("excusé" if ident in s.excuses else "absent")
+    return " ; ".join(words)
+
+
+def seance_page(data: SiteData, files: SeanceFiles, presence: SeancePresence) -> Page:
+    s = files.seance
+    membres = data.membres
+    here = seance_path(files)
+    liste: Liste = seance_to_liste(data.project, files)
+    quorum = (
+        "sans condition de quorum (seconde convocation)"
+        if s.quorum_non_atteint_le
+        else "atteint à tous les points"
+        if all(pt.quorum_atteint for pt in presence.points)
+        else "non atteint à certains points"
+    )
+    heures = ""
+    if s.ouverture is not None:
+        heures = f", de {s.ouverture:%H:%M}" + (f" à {s.cloture:%H:%M}" if s.cloture else "")
+    first: PointPresence | None = presence.points[0] if presence.points else None
+    parts = [
+        f"# {md(liste.seance)}",
+        f"{md(s.lieu)}{md(heures)}. Convocation du {md(date_to_text(s.convocation))}.",
+        _table(
+            ["", ""],
+            [
+                ["Président de séance", _member_link(membres, s.president, here)],
+                [
+                    "Secrétaire(s)",
+                    ", ".join(_member_link(membres, i, here) for i in s.secretaires),
+                ],
+                ["Quorum", md(quorum)],
+                *(
+                    [
+                        ["Membres en exercice", str(first.en_exercice)],
+                        ["Présents à l'ouverture", str(len(first.presents))],
+                        ["Pouvoirs à l'ouverture", str(len(first.procurations))],
+                    ]
+                    if first
+                    else []
+                ),
+            ],
+        ),
+        "## Délibérations",
+        _table(
+            ["N°", "Point", "Objet", "Résultat"],
+            (
+                [
+                    f"[{md(li.numero)}]({rel(here, f'deliberations/{li.numero}.md')})",
+                    md(li.point),
+                    md(li.objet),
+                    md(li.resultat),
+                ]
+                for li in liste.lignes
+            ),
+        ),
+        f"[Liste des délibérations (PDF)]({rel(here, f'listes/{files.dossier}.pdf')})",
+        "## Présences",
+    ]
+    listed = list(dict.fromkeys([p.membre for p in s.presents] + [*s.excuses, *s.absents]))
+    parts.append(
+        _table(
+            ["Membre", "Présence"],
+            (
+                [
+                    _member_link(membres, i, here),
+                    md(_presence_words(files, presence, i, membres)),
+                ]
+                for i in listed
+            ),
+        )
+    )
+    return Page(here, liste.seance, "\n\n".join(parts) + "\n", tags=(str(s.date.year),))
+
+
+@dataclass
+class _EluStats:
+    points: int = 0
+    present: int = 0
+    given: int = 0
+    received: int = 0
+
+
+def elu_pages(data: SiteData, presences: Mapping[str, SeancePresence]) -> list[Page]:
+    """One page per member: mandate, attendance rate, pouvoirs, reports, roll-call votes."""
+    membres = data.membres
+    stats: dict[str, _EluStats] = defaultdict(_EluStats)
+    rapports: dict[str, list[Deliberation]] = defaultdict(list)
+    votes: dict[str, list[tuple[Deliberation, str]]] = defaultdict(list)
+    for files in data.project.seances:
+        presence = presences[files.dossier]
+        for m in data.project.membres:
+            if not m.en_exercice(files.seance.date) and m.suppleant_de is None:
+                continue
+            for pt in presence.points:
+                if m.suppleant_de is None:
+                    stats[m.id].points += 1
+                if m.id in pt.presents:
+                    stats[m.id].present += 1
+        for pt in presence.points:
+            for p in pt.procurations:
+                stats[p.mandant].given += 1
+                stats[p.mandataire].received += 1
+        for d in files.deliberations:
+            if d.rapporteur:
+                rapports[d.rapporteur].append(d)
+            if d.vote.noms is not None:
+                for choice in ("pour", "contre", "abstention", "nppv"):
+                    for ident in getattr(d.vote.noms, choice):
+                        votes[ident].append((d, choice))
+    pages = []
+    for m in data.project.membres:
+        here = elu_path(m.id)
+        st = stats[m.id]
+        rate = f"{100 * st.present / st.points:.0f} %" if st.points else "—"
+        rows = [
+            ["Fonction", md(m.fonction or "—")],
+            ["Groupe", md(m.groupe or "—")],
+            *([["Commune", md(m.commune)]] if m.commune else []),
+            [
+                "Mandat",
+                md(
+                    (f"depuis le {date_to_text(m.debut_mandat)}" if m.debut_mandat else "")
+                    + (f", jusqu'au {date_to_text(m.fin_mandat)}" if m.fin_mandat else "")
+                    or "—"
+                ),
+            ],
+        ]
+        if m.suppleant_de:
+            rows.append(["Suppléant de", _member_link(membres, m.suppleant_de, here)])
+        rows += [
+            ["Présence aux points", md(f"{st.present} sur {st.points} ({rate})")],
+            ["Pouvoirs donnés (points)", str(st.given)],
+            ["Pouvoirs reçus (points)", str(st.received)],
+        ]
+        parts = [f"# {md(m.nom_complet)}", _table(["", ""], rows)]
+        if rapports[m.id]:
+            parts.append("## Rapporteur")
+            parts += [
+                f"- [{md(d.numero)}]({rel(here, deliberation_path(d))}) — {md(d.objet.strip())}"
+                for d in rapports[m.id]
+            ]
+        if votes[m.id]:
+            labels = {
+                "pour": "pour",
+                "contre": "contre",
+                "abstention": "abstention",
+                "nppv": "NPPV",
+            }
+            parts.append("## Votes nominatifs")
+            parts.append(
+                _table(
+                    ["Délibération", "Vote"],
+                    (
+                        [
+                            f"[{md(d.numero)}]({rel(here, deliberation_path(d))})",
+                            labels.get(c, "ne prend pas part au vote"),
+                        ]
+                        for d, c in votes[m.id]
+                    ),
+                )
+            )
+        pages.append(Page(here, m.nom_complet, "\n\n".join(parts) + "\n"))
+    return pages
+
+
+def index_pages(data: SiteData) -> list[Page]:
+    """Home, séances, élus, themes and years: the only pages in the navigation."""
+    project = data.project
+    c = project.collectivite
+    seances = sorted(project.seances, key=lambda s: s.seance.date, reverse=True)
+    delibs = [(f, d) for f in seances for d in f.deliberations]
+    past = [f for f in seances if f.deliberations]
+    upcoming = [f for f in seances if not f.deliberations]  # announced, not yet held
+    home = [
+        f"# {md(c.nom)}",
+        f"Registre des délibérations du {md(c.organe_effectif.lower())} : "
+        f"{len(past)} séances, {len(delibs)} délibérations.",
+    ]
+    if upcoming:
+        nxt = min(upcoming, key=lambda f: f.seance.date)
+        home.append(
+            f"**Prochaine séance** : [{md(date_to_text(nxt.seance.date, weekday=True))}]"
+            f"({seance_path(nxt)}), {md(nxt.seance.lieu)}"
+        )
+    home.append("## Dernières séances")
+    home += [
+        f"- [{md(date_to_text(f.seance.date, weekday=True))}]({seance_path(f)}) — "
+        f"{len(f.deliberations)} délibérations"
+        for f in past[:5]
+    ]
+    pages = [Page("index.md", c.nom, "\n\n".join(home) + "\n")]
+
+    by_year: dict[int, list[SeanceFiles]] = defaultdict(list)
+    for f in seances:
+        by_year[f.seance.date.year].append(f)
+    lines = ["# Séances"]
+    for year in sorted(by_year, reverse=True):
+        lines.append(f"## [{year}](annees/{year}.md)")
+        lines += [
+            f"- [{md(date_to_text(f.seance.date, weekday=True))}]({f.dossier}.md) — "
+            f"{len(f.deliberations)} délibérations"
+            for f in by_year[year]
+        ]
+    pages.append(Page("seances/index.md", "Séances", "\n".join(lines) + "\n"))
+    for year, year_seances in by_year.items():
+        here = f"seances/annees/{year}.md"
+        body = [f"# Délibérations de {year}"]
+        for f in year_seances:
+            body.append(f"## [{md(date_to_text(f.seance.date))}]({rel(here, seance_path(f))})")
+            body += [
+                f"- [{md(d.numero)}]({rel(here, deliberation_path(d))}) — {md(d.objet.strip())}"
+                for d in f.deliberations
+            ]
+        pages.append(Page(here, f"Année {year}", "\n".join(body) + "\n"))
+
+    themes: dict[str, list[tuple[SeanceFiles, Deliberation]]] = defaultdict(list)
+    for f, d in delibs:
+        themes[theme_of(d)].append((f, d))
+    lines = ["# Thèmes", "Les délibérations classées selon la nomenclature @CTES des matières."]
+    lines += [
+        f"- [{md(MATIERES.get(t, t))}]({t}.md) — {len(themes[t])} délibérations"
+        for t in sorted(themes)
+    ]
+    pages.append(Page("themes/index.md", "Thèmes", "\n".join(lines) + "\n"))
+    for t, items in themes.items():
+        here = f"themes/{t}.md"
+        body = [f"# {md(MATIERES.get(t, t))}"]
+        body += [
+            f"- [{md(d.numero)}]({rel(here, deliberation_path(d))}) "
+            f"({md(date_to_text(f.seance.date))}) — {md(d.objet.strip())}"
+            for f, d in items
+        ]
+        pages.append(Page(here, MATIERES.get(t, t), "\n".join(body) + "\n"))
+
+    elus = sorted(project.membres, key=lambda m: (m.nom, m.prenom))
+    lines = [
+        "# Élus",
+        _table(
+            ["Nom", "Fonction", "Groupe ou commune"],
+            (
+                [
+                    f"[{md(m.nom_complet)}]({m.id}.md)",
+                    md(m.fonction or ""),
+                    md(m.commune or m.groupe or ""),
+                ]
+                for m in elus
+            ),
+        ),
+    ]
+    pages.append(Page("elus/index.md", "Élus", "\n\n".join(lines) + "\n"))
+    return pages
+
+
+def project_to_pages(data: SiteData) -> list[Page]:
+    """Every page of the site."""
+    membres = data.membres
+    presences = {f.dossier: seance_to_presence(f.seance, membres) for f in data.project.seances}
+    pages = index_pages(data)
+    for files in data.project.seances:
+        presence = presences[files.dossier]
+        pages.append(seance_page(data, files, presence))
+        pages += [deliberation_page(data, files, d, presence) for d in files.deliberations]
+    pages += elu_pages(data, presences)
+    pages.append(
+        Page(
+            "recherche.md",
+            "Rechercher",
+            '# Rechercher\n\n<div id="registre-recherche" class="registre-recherche"></div>\n',
+        )
+    )
+    return pages
