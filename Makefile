@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site test check golden bench clean
 
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+CHROMIUM := /usr/bin/chromium
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -19,7 +22,10 @@ site: $(STAMP)
 check: $(STAMP)
 	$(BIN)/registre check
 
-test: $(STAMP)
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -47,6 +47,7 @@ def preview_inputs(root: Path) -> site_build.SiteInputs:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     inputs = site_build.CURRENT or preview_inputs(Path(config.config_file_path).parent)
     config.site_name = inputs.site_name
+    config.copyright = f"{inputs.site_name} — registre des délibérations"
     for page in inputs.pages:
         files.append(File.generated(config, page.path, content=page.text()))
     for path in sorted(inputs.documents.rglob("*")):

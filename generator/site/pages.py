@@ -65,7 +65,8 @@ class Page:
     tags: tuple[str, ...] = ()
 
     def text(self) -> str:
-        meta: dict[str, object] = {"title": self.title}
+        # mkdocs inserts the title in the HTML as is: it must be escaped like any value
+        meta: dict[str, object] = {"title": html.escape(self.title)}
         if self.description:
             meta["description"] = self.description
         if self.tags:

@@ -18,6 +18,7 @@
       translations: { placeholder: "Rechercher une délibération, un élu, un thème…" },
     });
     var input = target.querySelector("input");
+    if (input) input.setAttribute("aria-label", "Rechercher dans les délibérations");
     var query = new URLSearchParams(window.location.search).get("q");
     if (input && query) {
       input.value = query;

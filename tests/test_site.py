@@ -1,0 +1,198 @@
+"""The public site in a real browser: Debian's Chromium driven by Playwright, served locally."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from generator.project import build
+from tests.conftest import BASE, ROOT, TODAY
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port) for the duration of the fixture."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    out = tmp_path_factory.mktemp("site") / "site"
+    build(ROOT / "content", out, today=TODAY)
+    with serving(out) as url:
+        yield url, out
+
+
+@pytest.fixture
+def page(browser: Browser, sample: tuple[str, Path]) -> Iterator[Page]:
+    """A fresh page, in its own browser context."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def test_home_lists_the_latest_seances(page: Page, sample: tuple[str, Path]) -> None:
+    url, _ = sample
+    page.goto(url)
+    assert page.title().startswith("Communauté d'agglomération du Val d'Amour")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    latest = page.get_by_role("link", name="jeudi 21 novembre 2024")
+    assert latest.count() == 1
+
+
+def test_search_then_open_the_deliberation_and_read_its_vote(
+    page: Page, sample: tuple[str, Path]
+) -> None:
+    url, _ = sample
+    page.goto(url + "recherche/")
+    page.get_by_role("textbox").fill("déchets ménagers accord-cadre")
+    first = page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=15_000)
+    assert "2024_003" in (first.get_attribute("href") or "")
+    first.click()
+    page.wait_for_url("**/deliberations/2024_003/")
+    body = page.locator("article").inner_text()
+    assert "Pour : 31, Contre : 5, Abstentions : 2, Ne prennent pas part au vote : 0" in body
+    assert "Adoptée à la majorité des suffrages exprimés" in body
+    bar = page.locator(".registre-vote")
+    assert bar.get_attribute("role") == "img"
+    assert bar.get_attribute("aria-label") == (
+        "Pour : 31, Contre : 5, Abstentions : 2, Ne prennent pas part au vote : 0"
+    )
+
+
+def test_download_the_official_pdf(page: Page, sample: tuple[str, Path]) -> None:
+    url, out = sample
+    page.goto(url + "deliberations/2024_001/")
+    response = page.request.get(
+        page.get_by_role("link", name="Extrait officiel (PDF)").evaluate("a => a.href")
+    )
+    assert response.ok
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body() == (out / "extraits" / "2024_001.pdf").read_bytes()
+
+
+def test_navigate_from_seance_to_elu(page: Page, sample: tuple[str, Path]) -> None:
+    url, _ = sample
+    page.goto(url + "deliberations/2024_008/")
+    page.get_by_role("link", name="Séance du jeudi 27 juin 2024 à 18 h 30").click()
+    page.wait_for_url("**/seances/2024-06-27/")
+    page.get_by_role("cell").get_by_role("link", name="M. Michel ARNAUD").click()
+    page.wait_for_url("**/elus/arnaud-michel/")
+    assert page.locator("h1").inner_text() == "M. Michel ARNAUD"
+    assert "Présence aux points" in page.locator("article").inner_text()
+
+
+def test_no_request_leaves_the_site(page: Page, sample: tuple[str, Path]) -> None:
+    url, _ = sample
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    for path in ("", "recherche/?q=budget", "deliberations/2024_001/", "elus/morel-claire/"):
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+    assert requests and all(r.startswith(url) for r in requests), [
+        r for r in requests if not r.startswith(url)
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "seances/2024-03-14/", "deliberations/2024_003/", "elus/morel-claire/", "recherche/"],
+)
+def test_no_serious_accessibility_violation(
+    page: Page, sample: tuple[str, Path], path: str
+) -> None:
+    url, _ = sample
+    page.goto(url + path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def test_hostile_text_is_shown_and_never_run(browser: Browser, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(BASE, content)
+    delib = content / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    text = delib.read_text(encoding="utf-8")
+    text = text.replace(
+        "objet: Tarifs de la cantine scolaire pour l'année 2024-2025",
+        "objet: '<script>window.__xss = 1</script> Tarifs <img src=x onerror=\"window.__xss=2\">'",
+    )
+    text = text.replace(
+        "  Le conseil municipal fixe chaque année les tarifs de la cantine.",
+        "  Texte <script>window.__xss = 3</script> et [lien](javascript:window.__xss=4) et\n"
+        '  <img src=x onerror="window.__xss=5"> et ![image](https://tracker.example/x.png).',
+    )
+    delib.write_text(text, encoding="utf-8")
+    membres = content / "membres.yml"
+    membres.write_text(
+        membres.read_text(encoding="utf-8").replace(
+            "nom: HUGO,", "nom: 'HUGO<script>window.__xss=6</script>',"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "site"
+    build(content, out, today=TODAY)
+    with serving(out) as url:
+        context = browser.new_context()
+        pg = context.new_page()
+        requests: list[str] = []
+        pg.on("request", lambda request: requests.append(request.url))
+        for path in ("deliberations/2024_010/", "seances/2024-05-16/", "elus/hugo-marc/", ""):
+            pg.goto(url + path)
+            assert pg.evaluate("window.__xss") is None
+        pg.goto(url + "deliberations/2024_010/")
+        article = pg.locator("article").inner_text()
+        assert '<script>window.__xss = 1</script> Tarifs <img src=x onerror="window.__xss=2">' in (
+            article
+        )
+        assert "Texte <script>window.__xss = 3</script> et lien et" in article
+        assert pg.locator("article a[href^='javascript']").count() == 0
+        assert all(r.startswith(url) for r in requests)
+        context.close()
