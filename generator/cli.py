@@ -16,7 +16,14 @@ from rich.console import Console
 from generator.diagnostics import RegistreError, Severity, format_diagnostics
 from generator.jsonschema import write_schemas
 from generator.load import load_project
-from generator.project import CheckResult, build, check, default_cache_dir, render_some
+from generator.project import (
+    CheckResult,
+    build,
+    check,
+    default_cache_dir,
+    official_dir,
+    render_some,
+)
 from generator.skeleton import SkeletonError, new_deliberation, new_seance
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -156,7 +163,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 return _refused(out, exc)
         if result.diagnostics:
             out.print(format_diagnostics(result.diagnostics))
-        out.print(f"{summary(result)} Sorties écrites dans {args.out}/.")
+        out.print(
+            f"{summary(result)} Site public écrit dans {args.out}/, documents officiels dans "
+            f"{official_dir(args.out)}/."
+        )
         return EXIT_OK
     if args.command == "pdf":
         with _status(err, interactive) as progress:

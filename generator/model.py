@@ -73,6 +73,40 @@ class Signataire:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Actes:
+    """The ``actes`` block of ``collectivite.yml``: how the acts are transmitted (@CTES)."""
+
+    email_retour: str = required(
+        "Adresse électronique où la préfecture envoie ses réponses (accusés de réception, "
+        "anomalies) : « AdressesRetour » de l'enveloppe @CTES."
+    )
+    referent: str | None = doc("Nom de la personne à contacter, transmis dans l'enveloppe.")
+    telephone: str | None = doc("Téléphone de cette personne.")
+    tdt: str | None = doc(
+        "Trigramme du tiers de télétransmission (« SIC », « S2L »…) : les archives se "
+        "nomment alors « SIC-EACT--….tar.gz » ; sans trigramme, « EACT--….tar.gz »."
+    )
+    type_piece: str = doc(
+        "Typologie de l'acte transmis (CodeTypePJ, 5 caractères) : « 99_DE » délibération.",
+        "99_DE",
+    )
+    type_annexe: str = doc(
+        "Typologie des annexes (CodeTypePJ) : « 99_AU » autre document.",
+        "99_AU",
+    )
+    classification: str | None = doc(
+        "Fichier de classification reçu de la préfecture (« RetourClassification » @CTES, "
+        "XML), chemin relatif à collectivite.yml ; à défaut, la nomenclature des matières "
+        "fournie avec Registre (niveaux 1 et 2, version du 19 avril 2017)."
+    )
+    classification_date_version: dt.date | None = doc(
+        "Date de la classification utilisée (ClassificationDateVersion) ; à défaut, celle du "
+        "fichier de classification."
+    )
+    pos: Pos = position()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Collectivite:
     """``content/collectivite.yml``."""
 
@@ -98,6 +132,10 @@ class Collectivite:
     )
     lieu_signature: str | None = doc("Lieu imprimé après « Fait à » ; la ville du siège.")
     url: str | None = doc("Adresse publique du site des délibérations.")
+    actes: Actes | None = doc(
+        "Télétransmission @CTES : adresse de retour, tiers de télétransmission, typologies, "
+        "classification. Nécessaire pour « registre export actes »."
+    )
     pos: Pos = position()
 
     @property
@@ -332,6 +370,16 @@ class Prefecture:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Anomalie:
+    """An anomaly notice of @CTES: the act was not received."""
+
+    date: dt.date = required("Date de l'avis d'anomalie.")
+    nature: str = required("Code de la nature de l'anomalie (3 chiffres), tel que notifié.")
+    detail: str | None = doc("Détail donné par @CTES.")
+    pos: Pos = position()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Deliberation:
     """``content/seances/<dossier>/deliberations/<numero>.yml``."""
 
@@ -356,6 +404,16 @@ class Deliberation:
     vote: Vote = required("Le vote.")
     prefecture: Prefecture | None = doc("Accusé de réception de la préfecture, une fois reçu.")
     publication: dt.date | None = doc("Date de publication (mise en ligne), une fois publiée.")
+    prefecture_anomalie: Anomalie | None = doc(
+        "Anomalie signalée par @CTES : l'acte n'a pas été reçu et doit être transmis à "
+        "nouveau ; écrite par « registre import-ar », retirée à la réception de l'accusé."
+    )
+    occulter: tuple[str, ...] = doc(
+        "Passages à occulter dans tout ce qui est public (site, recherche, PDF et copies "
+        "publics, données ouvertes) : nom d'une personne privée, adresse… Ils sont remplacés "
+        "par « [occulté] » ; l'extrait officiel transmis à la préfecture les garde.",
+        (),
+    )
     pos: Pos = position()
 
 

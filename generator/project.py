@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.atomic import replace_dir
+from generator.atomic import replace_dirs
 from generator.cache import Cache, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.model import Project
+from generator.public import public_project
 from generator.render.outputs import store_for, write_documents
 from generator.render.pdf import RenderSettings
 from generator.rules import check_project
@@ -96,23 +97,30 @@ def build(
     progress: Progress = _quiet,
     settings: RenderSettings | None = None,
 ) -> CheckResult:
-    """Check, then write every output into ``out``; raise RegistreError on errors."""
+    """Check, then write the public site into ``out`` and the official documents beside it
+    (``officiel/``); raise RegistreError on errors, with nothing written."""
     result = check(content, today=today, cache_dir=cache_dir, progress=progress)
     if not result.ok:
         raise RegistreError([d for d in result.diagnostics if d.severity is Severity.ERROR])
     project = result.project
     assert project is not None
 
-    def fill(staging: Path) -> None:
+    public = public_project(project)
+
+    def fill_site(staging: Path) -> None:
         with tempfile.TemporaryDirectory(prefix=".documents-", dir=staging.parent) as tmp:
             documents = Path(tmp)
             with store_for(cache_dir) as store:
-                write_documents(project, documents, store, progress, settings=settings)
+                write_documents(public, documents, store, progress, settings=settings)
             progress("Site public")
-            build_site(project, documents, staging)
+            build_site(public, documents, staging)
         progress("Schémas JSON du format")
         write_schemas(staging / "schemas")
-        progress("Rapport de vérification")
+
+    def fill_official(staging: Path) -> None:
+        progress("Extraits officiels")
+        with store_for(cache_dir) as store:
+            write_documents(project, staging, store, progress, settings=settings)
         report = {
             "collectivite": project.collectivite.nom,
             "seances": len(project.seances),
@@ -123,8 +131,13 @@ def build(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
-    replace_dir(out, fill)
+    replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
     return result
+
+
+def official_dir(site: Path) -> Path:
+    """Where the official (not occulted) documents go: ``officiel/`` beside ``site/``."""
+    return site.with_name("officiel")
 
 
 def render_some(
@@ -137,7 +150,8 @@ def render_some(
     progress: Progress = _quiet,
     settings: RenderSettings | None = None,
 ) -> list[Path]:
-    """Check, then (re)write the extracts of a few délibérations in place in ``out``."""
+    """Check, then (re)write the extracts of a few délibérations in place: the public ones in
+    ``out``, the official ones in ``officiel/`` beside it."""
     result = check(content, today=today, cache_dir=cache_dir, progress=progress)
     if not result.ok:
         raise RegistreError([d for d in result.diagnostics if d.severity is Severity.ERROR])
@@ -156,16 +170,18 @@ def render_some(
                 )
             ]
         )
-    with tempfile.TemporaryDirectory(dir=out.parent if out.parent.exists() else None) as tmp:
-        staging = Path(tmp)
-        with store_for(cache_dir) as store:
-            written = write_documents(
-                project, staging, store, progress, only=numeros, settings=settings
-            )
-        final = []
-        for path in written:
-            target = out / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            final.append(target)
+    final = []
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for variant, folder in ((public_project(project), out), (project, official_dir(out))):
+        with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+            staging = Path(tmp)
+            with store_for(cache_dir) as store:
+                written = write_documents(
+                    variant, staging, store, progress, only=numeros, settings=settings
+                )
+            for path in written:
+                target = folder / path.relative_to(staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                final.append(target)
     return final

@@ -110,10 +110,10 @@ def test_broken_case_golden(case: Path, tmp_path: Path) -> None:
     if warning_only:
         assert bcode == 0, bout
         assert site.is_dir()
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "officiel", "site"]
     else:
         assert bcode == 1, bout
         assert "Rien n'a été écrit" in bout
-        assert not site.exists()
+        assert not site.exists() and not (tmp_path / "officiel").exists()
         # Nothing half-written beside the output either (no staging folder left behind).
         assert [p.name for p in tmp_path.iterdir()] == ["content"]

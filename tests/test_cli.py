@@ -74,7 +74,10 @@ def test_build_writes_outputs_and_a_failed_build_keeps_them(
         "membres.schema.json",
         "seance.schema.json",
     ]
-    report = json.loads((site / "verification.json").read_text(encoding="utf-8"))
+    assert out.endswith(
+        f"Site public écrit dans {site}/, documents officiels dans {tmp_path / 'officiel'}/.\n"
+    )
+    report = json.loads((tmp_path / "officiel" / "verification.json").read_text("utf-8"))
     assert report["deliberations"] == 2 and report["diagnostics"] == []
     before = sorted(str(p.relative_to(site)) for p in site.rglob("*"))
 
@@ -83,7 +86,7 @@ def test_build_writes_outputs_and_a_failed_build_keeps_them(
     assert code == 1
     assert out.endswith("Rien n'a été écrit : 3 erreur(s) à corriger d'abord.\n")
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "officiel", "site"]
 
 
 def test_new_seance_then_deliberation_checks_clean(base_copy: Path) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import os
 import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -14,7 +17,7 @@ import pytest
 from generator.diagnostics import RegistreError
 from generator.model import Project
 from generator.presence import seance_to_presence
-from generator.project import build
+from generator.project import build, check
 from generator.render.formats import date_to_text, number_to_text, time_to_text
 from generator.render.pdf import TEMPLATES, RenderSettings
 from generator.votes import vote_to_figures
@@ -264,7 +267,12 @@ def test_failed_render_keeps_the_previous_outputs(tmp_path: Path) -> None:
     assert first.code == "G001"
     assert first.message.startswith("extrait 2024_010 : rendu impossible (unknown variable")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "templates"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "content",
+        "officiel",
+        "site",
+        "templates",
+    ]
 
 
 def test_unknown_font_is_an_error_not_a_fallback(tmp_path: Path) -> None:
@@ -295,3 +303,65 @@ def test_numbers_dates_and_times_in_french() -> None:
     assert date_to_text(dt.date(2024, 3, 1), weekday=True) == "vendredi 1er mars 2024"
     assert time_to_text(dt.time(18, 30)) == "18\u00a0h\u00a030"
     assert time_to_text(dt.time(20, 0)) == "20\u00a0h"
+
+
+# ---------------------------------------------------------------- occultation
+
+
+def _public_texts(site: Path) -> Iterator[tuple[Path, str]]:
+    """The text of every file of the public site, as a reader or a search engine sees it."""
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        if path.suffix == ".pdf":
+            yield path, "\n".join(pdf_text(path))
+        elif path.suffix in (".docx", ".odt"):
+            with zipfile.ZipFile(path) as z:
+                yield path, "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        elif path.name.startswith("pagefind") or path.suffix.startswith(".pf_"):
+            data = path.read_bytes()
+            with contextlib.suppress(OSError):
+                data = gzip.decompress(data)
+            yield path, data.decode("utf-8", "replace")
+        else:
+            yield path, path.read_bytes().decode("utf-8", "replace")
+
+
+def test_occulted_passages_never_reach_the_public(tmp_path: Path) -> None:
+    content = _base_with(tmp_path)
+    delib = content / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    text = delib.read_text(encoding="utf-8")
+    text = text.replace(
+        "  La commune est propriétaire de la parcelle AB 112.",
+        "  La commune est propriétaire de la parcelle AB 112, que M. Jean MARTINEAU, demeurant "
+        "3 rue des Lilas, propose d'acquérir.",
+    )
+    text += "occulter:\n  - M. Jean MARTINEAU\n  - 3 rue des Lilas\n"
+    delib.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    build(content, out, today=TODAY)
+    official = "\n".join(pdf_text(tmp_path / "officiel" / "extraits" / "2024_011.pdf"))
+    assert "M. Jean MARTINEAU, demeurant 3 rue des Lilas" in official.replace("\n", " ")
+    public = "\n".join(pdf_text(out / "extraits" / "2024_011.pdf"))
+    assert "que [occulté], demeurant [occulté], propose" in public.replace("\n", " ")
+    seen = 0
+    for path, content_text in _public_texts(out):
+        assert "MARTINEAU" not in content_text, path
+        assert "rue des Lilas" not in content_text, path
+        seen += 1
+    assert seen > 50
+    page = (out / "deliberations" / "2024_011" / "index.html").read_text(encoding="utf-8")
+    assert "que [occulté], demeurant [occulté], propose" in page
+
+
+def test_a_passage_to_occult_that_is_not_there_is_reported(base_copy: Path) -> None:
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    delib.write_text(
+        delib.read_text(encoding="utf-8") + "occulter: [M. Jean MARTINEAU]\n", encoding="utf-8"
+    )
+    result = check(base_copy, today=TODAY)
+    [diag] = result.diagnostics
+    assert diag.code == "R114"
+    assert diag.message == (
+        "le passage à occulter « M. Jean MARTINEAU » n'apparaît pas dans la délibération"
+    )
