@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from generator.diagnostics import RegistreError, Severity, format_diagnostics
+from generator.ingest import check_pdfs, exit_code, import_pdf, reports_to_json, reports_to_text
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.project import (
@@ -82,6 +83,19 @@ def parser() -> argparse.ArgumentParser:
     nd = kinds.add_parser("deliberation", help="nouvelle délibération dans une séance")
     nd.add_argument("seance", help="dossier de la séance (ex. 2024-03-14)")
 
+    cp = sub.add_parser(
+        "check-pdf", help="vérifie présences, pouvoirs et votes de PDF de délibérations"
+    )
+    cp.add_argument("paths", nargs="+", type=Path, metavar="FICHIER|DOSSIER")
+    cp.add_argument("--json", action="store_true", help="sortie JSON (une entrée par fichier)")
+    cp.add_argument("--workers", type=int, default=2, help="processus de lecture (défaut : 2)")
+    cp.add_argument(
+        "--timeout", type=float, default=60.0, help="limite par fichier, en secondes (défaut : 60)"
+    )
+    ip = sub.add_parser("import-pdf", help="écrit une séance lue dans un PDF en brouillons YAML")
+    ip.add_argument("pdf", type=Path)
+    ip.add_argument("--to", type=Path, default=Path("content"), dest="content")
+
     s = sub.add_parser("schema", help="écrit le schéma JSON des fichiers (pour les éditeurs)")
     s.add_argument("folder", type=Path, nargs="?", default=Path("docs/schema"))
     return p
@@ -135,7 +149,19 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         for path in write_schemas(args.folder):
             out.print(f"écrit : {path}")
         return EXIT_OK
+    if args.command == "check-pdf":
+        reports = check_pdfs(args.paths, workers=args.workers, timeout=args.timeout)
+        sys.stdout.write(reports_to_json(reports) if args.json else reports_to_text(reports))
+        return exit_code(reports)
     _require_content(args.content)
+    if args.command == "import-pdf":
+        try:
+            written = import_pdf(args.pdf, args.content)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+        for path in written:
+            out.print(f"écrit : {path}")
+        return EXIT_OK
     interactive = err.is_terminal
     if args.command == "check":
         with _status(err, interactive and args.format == "text") as progress:

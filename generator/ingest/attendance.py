@@ -1,0 +1,415 @@
+"""Who was there: présents, pouvoirs, excusés, absents, and their bounds (pure).
+
+The head of a document is cut into blocks by their headings (« Étaient présents », « Absents
+ayant donné procuration », « Pouvoirs », « Excusés », « Absents », « Mandants » / « Mandataires »),
+whatever their case or punctuation; each block is read as a list of mentions (names.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.ingest.names import Mention, find_mentions, join_lines, same_person
+from generator.ingest.numbers import fold, replace_number_words
+
+REF = r"(\d+(?:[.\-/]\d+)*(?:\s?-\s?[a-z]\b)?)"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    a_partir_de: str | None = None
+    jusqu_a: str | None = None
+
+
+@dataclass(frozen=True)
+class Attendee:
+    mention: Mention
+    bounds: Bounds = Bounds()
+    suppleant_de: Mention | None = None
+    absent_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pouvoir:
+    mandant: Mention
+    mandataire: Mention | None
+    bounds: Bounds = Bounds()
+    mandataire_bounds: Bounds = Bounds()
+
+
+@dataclass(frozen=True)
+class Event:
+    """An arrival or a departure in the course of the séance, effective at ``point``."""
+
+    kind: str  # "arrivee" | "depart"
+    mention: Mention
+    point: str
+    pouvoir_a: Mention | None = None
+
+
+@dataclass
+class Attendance:
+    presents: list[Attendee] = field(default_factory=list)
+    pouvoirs: list[Pouvoir] = field(default_factory=list)
+    excuses: list[Mention] = field(default_factory=list)
+    absents: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    en_exercice: int | None = None
+    presents_n: int | None = None
+    procurations_n: int | None = None
+    absents_n: int | None = None
+    votants_n: int | None = None
+    listed_counts: dict[str, int] = field(default_factory=dict)
+    ordre: list[str] = field(default_factory=list)
+    found: bool = False
+
+
+_NOT_DIGIT = r"(?!\s*\d)"
+HEADINGS: list[tuple[str, re.Pattern[str]]] = [
+    ("mandants", re.compile(r"\bmandants\s*:")),
+    ("mandataires", re.compile(r"\bmandataires\s*:")),
+    ("en_cours", re.compile(r"\babsents? en cours de seance\s*:?")),
+    (
+        "pouvoirs",
+        re.compile(
+            r"(?:\b(?:absents?|excuses?|etai(?:en)?t absents?)\b[^:\n.]{0,50}?"
+            r"(?:procurations?|pouvoirs?|representes?)\b(?:\s*a\b)?[^:\n]{0,70}?(?:\(\d+\)\s*)?:"
+            r"|^\s*absents? representes?\s*$"
+            r"|^\s*(?:pouvoirs?|procurations?)(?: de vote)?\s*:" + _NOT_DIGIT + ")",
+            re.M,
+        ),
+    ),
+    (
+        "presents",
+        re.compile(
+            r"(?:\b(?:etaient|etait|sont|membres|conseillers?)\s+presents?(?:\s*\(\d+\))?\s*:"
+            + _NOT_DIGIT
+            + r"|^\s*(?:etaient\s+)?presents?(?:\s*\(\d+\))?\s*:"
+            + _NOT_DIGIT
+            + r"|^\s*etaient presents\s*$)",
+            re.M,
+        ),
+    ),
+    (
+        "excuses",
+        re.compile(
+            r"(?:^|\b)(?:etai(?:en)?t\s+)?(?:absents?\s+)?excuses?(?:\s*\(\d+\))?\s*:" + _NOT_DIGIT,
+            re.M,
+        ),
+    ),
+    (
+        "absents",
+        re.compile(
+            r"(?:^|\b)(?:etai(?:en)?t\s+)?absents?(?: et absent\(s\) excuse\(s\))?"
+            r"(?:\s*\(\d+\))?\s*\.?\s*:" + _NOT_DIGIT + r"|^\s*absents\s*$",
+            re.M,
+        ),
+    ),
+    (
+        "stop",
+        re.compile(
+            r"secretaire(?: de seance)?\s*:|\ba ete (?:elue?|designee?) secretaire|"
+            r"^\s*(?:questions?|points?) \d+ a \d+|^\s*soit \d+ presents|"
+            r"^\s*(?:rapporteur|objet|ordre du jour|deliberation n|rapport n|expose|"
+            r"le quorum)|^\s*[a-z]{2,6}[-_ ]?\d[\w./-]*\s*$",
+            re.M,
+        ),
+    ),
+]
+
+_PROSE_OK = {
+    "a",
+    "à",
+    "donne",
+    "donné",
+    "a donné",
+    "procuration",
+    "pouvoir",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "et",
+    "au",
+    "aux",
+    "ayant",
+    "pour",
+    "jusqu'au",
+    "partir",
+    "en",
+    "ou",
+}
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence rather than a list of names: many lowercase words."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    if len(words) < 6:
+        return False
+    lower = [w for w in words if w[0].islower() and w.lower() not in _PROSE_OK]
+    return len(lower) / len(words) > 0.45
+
+
+def parse_bounds(note: str) -> Bounds:
+    f = fold(note)
+    start = re.search(
+        r"(?:a partir du|arrivee? (?:au|a partir du|lors du)|arrivee? a partir du)"
+        r"\s*(?:point|rapport|dossier|question)?\s*(?:n\s*°\s*|no\s*)?" + REF,
+        f,
+    )
+    end = re.search(
+        r"(?:jusqu'?\s?(?:au|a la)|partie? apres le|depart apres le)"
+        r"\s*(?:point|rapport|dossier|question)?\s*(?:n\s*°\s*|no\s*)?" + REF,
+        f,
+    )
+    return Bounds(
+        start.group(1).replace(" ", "") if start else None,
+        end.group(1).replace(" ", "") if end else None,
+    )
+
+
+def _expand_refs(text: str) -> tuple[str, ...]:
+    """« 15.09.03.30-31 » → 15.09.03.30 and 15.09.03.31."""
+    out: list[str] = []
+    for m in re.finditer(r"(\d+(?:\.\d+)*)(?:\s*-\s*(\d+))?", text):
+        base = m.group(1)
+        out.append(base)
+        if m.group(2):
+            head = base.rsplit(".", 1)[0] + "." if "." in base else ""
+            out.append(head + m.group(2))
+    return tuple(out)
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    folded = fold(text)
+    hits: list[tuple[int, int, str]] = []
+    for kind, pattern in HEADINGS:
+        for m in pattern.finditer(folded):
+            hits.append((m.start(), m.end(), kind))
+    hits.sort()
+    # drop overlapping hits (the first, longest wins)
+    kept: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if kept and hit[0] < kept[-1][1]:
+            continue
+        kept.append(hit)
+    blocks: list[tuple[str, str]] = []
+    for i, (_, end, kind) in enumerate(kept):
+        stop = kept[i + 1][0] if i + 1 < len(kept) else len(text)
+        body_lines: list[str] = []
+        for j, line in enumerate(text[end:stop].split("\n")):
+            if j > 0 and _is_prose(line):
+                break
+            body_lines.append(line)
+        blocks.append((kind, join_lines(body_lines)))
+    return blocks
+
+
+def _pouvoirs_from_block(block: str) -> list[Pouvoir]:
+    mentions = find_mentions(block)
+    out: list[Pouvoir] = []
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        note_pouvoir = [n for n in m.notes if re.search(r"(?i)pouvoir|procuration", n)]
+        if note_pouvoir:
+            target = find_mentions(
+                re.sub(
+                    r"(?i).*?(pouvoir|procuration)\s*(donn[ée]e?)?\s*(à|a)?",
+                    "",
+                    note_pouvoir[0],
+                    count=1,
+                )
+            )
+            out.append(Pouvoir(m, target[0] if target else None, _bounds_of(m)))
+            i += 1
+            continue
+        if i + 1 < len(mentions):
+            between = fold(block[m.end : mentions[i + 1].start])
+            if re.search(r"\ba\b|pouvoir|procuration|represente", between) and not re.search(
+                r"[;]", between
+            ):
+                nxt = mentions[i + 1]
+                out.append(Pouvoir(m, nxt, _bounds_of(m), _bounds_of(nxt)))
+                i += 2
+                continue
+        out.append(Pouvoir(m, None, _bounds_of(m)))
+        i += 1
+    return out
+
+
+def _bounds_of(m: Mention) -> Bounds:
+    for note in m.notes:
+        b = parse_bounds(note)
+        if b.a_partir_de or b.jusqu_a:
+            return b
+    return Bounds()
+
+
+def _attendee(m: Mention) -> Attendee:
+    supp = None
+    absent_for: tuple[str, ...] = ()
+    for note in m.notes:
+        f = fold(note)
+        if f.startswith("suppl"):
+            found = find_mentions(re.sub(r"(?i)^suppl\w+\s+(de|d')\s*", "", note))
+            if found:
+                supp = found[0]
+            else:
+                raw = re.sub(r"(?i)^suppl\w+\s+(de|d')\s*", "", note).split()
+                if raw:
+                    supp = Mention(None, " ".join(raw[:-1]), raw[-1], 0, 0)
+        if re.match(r"(dcm|del|deliberations?|points?|questions?)\b", f):
+            absent_for = _expand_refs(f)
+    return Attendee(m, _bounds_of(m), supp, absent_for)
+
+
+def _figure(text: str, patterns: list[str]) -> int | None:
+    for p in patterns:
+        m = re.search(p, text, re.M)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def parse_figures(att: Attendance, head: str) -> None:
+    f = replace_number_words(fold(head))
+    att.en_exercice = _figure(
+        f,
+        [
+            r"en exercice\s*:?\s*(\d+)",
+            r"(\d+)\s+(?:membres|conseillers)"
+            r"(?: \w+)? en exercice",
+        ],
+    )
+    att.presents_n = _figure(
+        f,
+        [
+            r"\bpresents\s*:\s*(\d+)",
+            r"presents?\s*:?\s*(\d+)\b(?!\s*[/.]\d)",
+            r"\b(\d+)\s+presents\b",
+        ],
+    )
+    att.procurations_n = _figure(
+        f,
+        [r"\b(?:procurations?|pouvoirs?)\s*:\s*(\d+)", r"\b(\d+)\s+(?:procurations?|pouvoirs?)\b"],
+    )
+    att.votants_n = _figure(
+        f, [r"\bvotants\s*:\s*(\d+)", r"votants\s*:?\s*(\d+)", r"\b(\d+)\s+votants\b"]
+    )
+    att.absents_n = _figure(f, [r"\babsents\s*:\s*(\d+)", r"\b(\d+)\s+absents?\b"])
+    order = re.search(r"ordre de passage[^:]*:\s*((?:\d+(?:\.\d+)*\s*,\s*)+\d+(?:\.\d+)*)", f)
+    if order:
+        att.ordre = [r.strip() for r in order.group(1).split(",")]
+
+
+def parse_attendance(head: str, side: str = "") -> Attendance:
+    """Read the attendance from the head of a document (body text, then side-column text)."""
+    att = Attendance()
+    parse_figures(att, head + "\n" + side)
+    mandants: list[Mention] = []
+    mandataires: list[Mention] = []
+    for kind, block in _blocks(head):
+        if kind == "stop":
+            continue
+        att.found = True
+        count = re.search(r"\((\d+)\)\s*$", block)
+        mentions = find_mentions(block)
+        if count:
+            att.listed_counts[kind] = int(count.group(1))
+        if kind == "presents":
+            att.presents.extend(_attendee(m) for m in mentions)
+        elif kind == "pouvoirs":
+            att.pouvoirs.extend(_pouvoirs_from_block(block))
+        elif kind == "excuses":
+            for p in _pouvoirs_from_block(block):
+                if p.mandataire is not None:
+                    att.pouvoirs.append(p)
+                else:
+                    att.excuses.append(p.mandant)
+        elif kind == "absents":
+            for p in _pouvoirs_from_block(block):
+                if p.mandataire is not None:
+                    att.pouvoirs.append(p)
+                else:
+                    att.absents.append(p.mandant)
+                    b = _bounds_of(p.mandant)
+                    if b.a_partir_de:  # « (arrivée au point n°5-a) » in the list of absents
+                        att.events.append(Event("arrivee", p.mandant, b.a_partir_de))
+        elif kind == "en_cours":
+            for m in mentions:
+                a = _attendee(m)
+                for present in att.presents:
+                    if same_person(present.mention, m):
+                        idx = att.presents.index(present)
+                        att.presents[idx] = Attendee(
+                            present.mention, present.bounds, present.suppleant_de, a.absent_for
+                        )
+        elif kind == "mandants":
+            mandants = mentions
+        elif kind == "mandataires":
+            mandataires = mentions
+    for giver, holder in zip(mandants, mandataires, strict=False):
+        att.pouvoirs.append(
+            Pouvoir(
+                giver, holder, _merge(_bounds_of(giver), _bounds_of(holder)), _bounds_of(holder)
+            )
+        )
+    parse_range_events(att, head)
+    return att
+
+
+def _merge(a: Bounds, b: Bounds) -> Bounds:
+    return Bounds(a.a_partir_de or b.a_partir_de, a.jusqu_a or b.jusqu_a)
+
+
+_RANGE = re.compile(
+    r"^\s*(?:questions?|points?|dossiers?)\s+(?:n\s*°\s*)?(\d+)\s+a\s+(\d+)\s*:", re.M
+)
+
+
+def parse_range_events(att: Attendance, text: str) -> None:
+    """« Questions 11 à 17 : Départ de M. X (procuration à Y) »: changes from a range on."""
+    folded = fold(text)
+    ranges = list(_RANGE.finditer(folded))
+    for i, m in enumerate(ranges):
+        stop = ranges[i + 1].start() if i + 1 < len(ranges) else len(text)
+        chunk = text[m.end() : stop]
+        att.events.extend(parse_events(chunk, m.group(1)))
+
+
+_EVENT = re.compile(
+    r"(?P<dep>d[ée]part|quitte|sortie|se retire)|(?P<arr>arriv[ée]e|rejoint|entre en s[ée]ance)",
+    re.I,
+)
+
+
+def parse_events(chunk: str, point: str) -> list[Event]:
+    """Arrivals and departures said in prose, effective at ``point``."""
+    out: list[Event] = []
+    for sentence in re.split(r"(?<=[.;])\s+|\n", chunk):
+        em = _EVENT.search(sentence)
+        if not em:
+            continue
+        mentions = find_mentions(sentence)
+        if not mentions:
+            continue
+        kind = "depart" if em.group("dep") else "arrivee"
+        subject = mentions[0]
+        pouvoir_a = None
+        for note in subject.notes:
+            if re.search(r"(?i)procuration|pouvoir", note):
+                t = find_mentions(
+                    re.sub(r"(?i).*?(procuration|pouvoir)\s*(à|a)?", "", note, count=1)
+                )
+                pouvoir_a = t[0] if t else None
+        if (
+            pouvoir_a is None
+            and len(mentions) > 1
+            and re.search(r"(?i)procuration|pouvoir", sentence)
+        ):
+            pouvoir_a = mentions[1]
+        out.append(Event(kind, subject, point, pouvoir_a))
+    return out

@@ -1,0 +1,225 @@
+"""A document cut into items (délibérations, rapports, points of a procès-verbal) (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from generator.ingest.attendance import Attendance, Event, parse_attendance, parse_events
+from generator.ingest.numbers import fold
+from generator.ingest.text import PdfText
+from generator.ingest.votes import ParsedVote, find_vote
+
+_I = re.I
+STRONG = [
+    re.compile(
+        r"^d[ée]lib[ée]ration\s+n\s*[°o]\s*(?P<num>[\w/._-]+)"
+        r"(?:\s*[—–-]\s*point\s+n\s*°\s*(?P<point>[\w.-]+))?",
+        _I,
+    ),
+    re.compile(r"^rapport\s+n\s*°\s*(?P<point>[\d.]+)\s*[-–—]\s*(?P<objet>.+)", _I),
+    re.compile(r"^n\s*°\s*(?P<num>\d[\w./]*)\s*[-–—]\s*(?P<objet>.+)", _I),
+    re.compile(r"^n\s*°\s*(?P<num>\d[\w./]*\.\d+)\s*$", _I),
+    re.compile(r"^(?P<num>[A-Z]{2,6}_?\d{6,}[\w-]*)\s*$"),
+    re.compile(r"^(?P<num>[A-Z]{1,5}-\d{4}/\d+)\s*[-–—]\s*(?P<objet>.+)"),
+    re.compile(r"^(?P<num>\d{8}\s+\d{1,3})\s+(?P<objet>\S.+)"),
+]
+WEAK = [
+    re.compile(
+        r"^(?P<point>\d{1,2}(?:\.\d{1,2})?)\s*[.)–-]\s+(?P<objet>[A-ZÉÈÀ«\"][^a-z]{3}.{2,})"
+    ),
+]
+MONTHS = {
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+}
+
+
+@dataclass
+class Item:
+    ref: str | None
+    point: str | None
+    objet: str | None
+    text: str
+    vote: ParsedVote = field(default_factory=ParsedVote)
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDoc:
+    collectivite: str | None
+    date: dt.date | None
+    attendance: Attendance
+    items: list[Item]
+    single: bool
+
+
+def parse_date(text: str) -> dt.date | None:
+    f = fold(text)
+    m = re.search(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", f)
+    n = re.search(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b", f)
+    cands: list[tuple[int, dt.date]] = []
+    try:
+        if m:
+            cands.append((m.start(), dt.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))))
+        if n:
+            cands.append((n.start(), dt.date(int(n.group(3)), int(n.group(2)), int(n.group(1)))))
+    except ValueError:
+        return None
+    return min(cands)[1] if cands else None
+
+
+def seance_date(lines: list[str]) -> dt.date | None:
+    for line in lines[:40]:
+        if re.search(r"(?i)s[ée]ance|conseil|r[ée]union", line):
+            d = parse_date(line)
+            if d:
+                return d
+    for line in lines[:40]:
+        if not re.search(r"(?i)convo|affich|envoi|re[çc]u|publi", line):
+            d = parse_date(line)
+            if d:
+                return d
+    return None
+
+
+_COLL = re.compile(
+    r"\b((?:Commune|COMMUNE|Ville|VILLE|Mairie|MAIRIE|"
+    r"Communaut[ée] (?:de communes|d'agglom[ée]ration|urbaine)|M[ée]tropole|Syndicat)"
+    r"\s+(?:de la |de |d'|d’|du |des |DE |D')?[A-ZÉ][\w'’ -]+)"
+)
+
+
+def collectivite(lines: list[str]) -> str | None:
+    for line in lines[:15]:
+        m = _COLL.search(line)
+        if m:
+            name = re.split(r"\s+(?:s'est|en|le|du \d|Date|Conseil|\()", m.group(1))[0]
+            return name.strip(" -,")
+    return None
+
+
+def _heading(line: str, patterns: list[re.Pattern[str]]) -> re.Match[str] | None:
+    for p in patterns:
+        m = p.match(line.strip())
+        if m:
+            return m
+    return None
+
+
+def split_items(lines: list[str], side: list[str]) -> list[Item]:
+    marks: list[tuple[int, re.Match[str]]] = []
+    for i, line in enumerate(lines):
+        m = _heading(line, STRONG)
+        if m:
+            marks.append((i, m))
+    if not marks:
+        for i, line in enumerate(lines):
+            m = _heading(line, WEAK)
+            if m:
+                marks.append((i, m))
+    items: list[Item] = []
+    merged: list[tuple[int, int, dict[str, str | None]]] = []
+    for k, (i, m) in enumerate(marks):
+        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
+        info = {key: m.groupdict().get(key) for key in ("num", "point", "objet")}
+        if merged and i - merged[-1][0] <= 2:  # « Délibération n° … » then « Rapport n° 7.1 »
+            prev = merged[-1][2]
+            for key, value in info.items():
+                prev[key] = prev.get(key) or value
+            merged[-1] = (merged[-1][0], end, prev)
+            continue
+        merged.append((i, end, info))
+    for start, end, info in merged:
+        text = "\n".join(lines[start:end])
+        objet = info.get("objet")
+        if objet is None:
+            for j in range(start, end):
+                om = re.match(r"(?i)^objet\s*:?\s*(.*)$", lines[j].strip())
+                if om:
+                    parts = [om.group(1)] if om.group(1) else []
+                    k = j + 1
+                    while not parts or (
+                        k < end
+                        and k < j + 7
+                        and not re.match(
+                            r"(?i)^(secr[ée]taire|rapporteur|commission|mati[èe]re|conseillers)",
+                            lines[k],
+                        )
+                        and len(lines[k]) < 40
+                    ):
+                        if k >= end:
+                            break
+                        parts.append(lines[k].strip())
+                        k += 1
+                    objet = " ".join(p for p in parts if p)
+                    break
+        ref = info.get("point") if info.get("point") and not info.get("num") else info.get("num")
+        if (
+            info.get("point")
+            and info.get("num")
+            and re.match(r"(?i)^rapport", lines[start + 1] if start + 1 < end else "")
+        ):
+            ref = info.get("point")
+        point = info.get("point") or info.get("num")
+        items.append(Item(ref, point, objet.strip().strip("*") if objet else None, text))
+    if not items:
+        for line in side:
+            m = re.match(r"(?i)^n\s*°\s*(\d{4}\s*/\s*\d+)", line.strip())
+            if m:
+                ref = re.sub(r"\s+", "", m.group(1))
+                items.append(Item(ref, ref, None, "\n".join(lines)))
+                break
+    return items
+
+
+def parse_document(pdf: PdfText) -> ParsedDoc:
+    lines = [line.text for line in pdf.lines]
+    body: list[str] = []
+    side: list[str] = []
+    for line in pdf.lines:
+        segs = list(line.segments)
+        keep = []
+        for j, seg in enumerate(segs):
+            if j + 1 < len(segs) and len(seg.text) <= 40 and segs[j + 1].x0 >= 120:
+                side.append(seg.text)
+            else:
+                keep.append(seg.text)
+        if keep:
+            body.append(" ".join(keep))
+    items = split_items(body, side)
+    for item in items:
+        item.vote = find_vote(item.text)
+    voted = [it for it in items if not it.vote.empty]
+    single = len(items) <= 1 or len(voted) <= 1
+    if not single:
+        items = voted
+    first_vote = len(body)
+    if items:
+        full = "\n".join(body)
+        first = items[0]
+        pos = full.find(first.text)
+        stop_line = full[:pos].count("\n") if pos >= 0 else 0
+        if single:
+            # attendance may follow the item's heading (side-column extracts): read up to the vote
+            stop = full.find(first.text) + len(first.text[: first.vote.start or len(first.text)])
+            first_vote = full[:stop].count("\n") + 1
+        else:
+            first_vote = stop_line
+    head = "\n".join(body[:first_vote])
+    att = parse_attendance(head, "\n".join(side))
+    if not single:
+        for item in items:
+            item.events = parse_events(item.text[: item.vote.start or None], item.point or "")
+    return ParsedDoc(collectivite(lines), seance_date(lines), att, items, single)

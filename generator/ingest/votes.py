@@ -1,0 +1,180 @@
+"""The vote on an item, as the document declares it (pure).
+
+Figures are found by label next to a number, in either order (« Pour : 21 », « POUR 21 »,
+« 29 voix pour », « 2 votes contre 1 abstention 9 votes pour »), after French number words are
+turned into digits (« à trente-quatre voix pour et une voix contre »). Hits close together form
+a *cluster*; the richest cluster of an item (the last one on a tie) is its vote: a text that
+first says « à l'unanimité des suffrages exprimés, 2 abstentions » and then prints the detailed
+figures is read once, from the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.ingest.names import find_mentions
+from generator.ingest.numbers import fold, replace_number_words
+
+_NUM = r"(\d{1,3})(?![\d%€])(?!\s?\d{3}\b)(?![.,]\d)"
+_UNIT = r"(?!\s*(?:%|€|euros?|ans?\b|mois|jours?|heures?|h\b|m2|m²|km|ha\b|places?|logements?))"
+_LABELS = {
+    "pour": r"pour",
+    "contre": r"contre",
+    "abstention": r"abstentions?",
+    "nppv": r"(?:ne (?:prend|prennent|prenant) pas part (?:au vote|a la deliberation)|nppv|"
+    r"non[- ]participations?(?: au vote)?)",
+    "blancs": r"(?:bulletins? )?(?:blancs?(?:,? (?:et|ou) nuls?)?|nuls?)",
+    "votants": r"(?:nombre de )?votants",
+    "exprimes": r"suffrages? exprimes",
+}
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+for _label, _word in _LABELS.items():
+    _PATTERNS.append((_label, re.compile(rf"\b{_word}\s*(?::|=)\s*{_NUM}{_UNIT}")))
+    _PATTERNS.append(
+        (
+            _label,
+            re.compile(
+                rf"(?<!\d){_NUM}\s*(?:voix\s+|votes?\s+|suffrages?\s+|bulletins?\s+)?{_word}(?![a-z])"
+            ),
+        )
+    )
+for _label in ("pour", "contre"):
+    _PATTERNS.append(
+        (
+            _label,
+            re.compile(
+                rf"\b{_LABELS[_label]}\s+{_NUM}{_UNIT}(?!\s*(?:voix|votes?)\s+(?:pour|contre))"
+            ),
+        )
+    )
+_PATTERNS.append(("abstention", re.compile(rf"\babstentions?\s+{_NUM}{_UNIT}")))
+_UNANIMITE = re.compile(r"\b(?:a l'|a l |l')?unanimite\b(?P<of>[^.;:\n]{0,40})")
+_VOIX_PAREN = re.compile(r"unanimite[^()]{0,40}\((\d{1,3}) voix\)")
+_SECRET = re.compile(r"scrutin secret|bulletins? secrets?|a bulletin secret|au scrutin secret")
+_CANDIDAT = re.compile(r"obtenu?t?\s+(\d{1,3})\s+voix|\b(?:m|mme)\.? [a-z' -]+ : (\d{1,3})\b")
+
+
+@dataclass
+class ParsedVote:
+    pour: int | None = None
+    contre: int | None = None
+    abstention: int | None = None
+    nppv: int | None = None
+    blancs: int | None = None
+    votants: int | None = None
+    exprimes: int | None = None
+    unanimite: bool = False
+    secret: bool = False
+    candidats: list[int] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+    hits: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return self.hits == 0
+
+    def declared_total(self, votants_fallback: int | None = None) -> int | None:
+        """Every votant as declared: the sum of the figures, else the declared votants."""
+        parts = [self.pour, self.contre, self.abstention, self.nppv]
+        if self.candidats:
+            return (
+                self.votants
+                if self.votants is not None
+                else sum(self.candidats) + (self.blancs or 0)
+            )
+        if self.pour is not None:
+            return sum(p or 0 for p in parts)
+        if self.votants is not None:
+            return self.votants
+        if self.unanimite and votants_fallback is not None:
+            return votants_fallback
+        return None
+
+
+@dataclass(frozen=True)
+class _Hit:
+    label: str
+    value: int
+    start: int
+    end: int
+
+
+def _hits(f: str) -> list[_Hit]:
+    hits: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+    for label, pattern in _PATTERNS:
+        for m in pattern.finditer(f):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            hits.append(_Hit(label, int(m.group(1)), m.start(), m.end()))
+    for m in _UNANIMITE.finditer(f):
+        hits.append(_Hit("unanimite", 0, m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
+    """The vote declared in an item's text (``empty`` when none is found)."""
+    f = replace_number_words(fold(text))
+    hits = _hits(f)
+    if not hits:
+        return ParsedVote()
+    clusters: list[list[_Hit]] = [[hits[0]]]
+    for hit in hits[1:]:
+        if hit.start - clusters[-1][-1].end <= gap:
+            clusters[-1].append(hit)
+        else:
+            clusters.append([hit])
+
+    def score(cluster: list[_Hit]) -> int:
+        labels = {h.label for h in cluster}
+        return len(labels - {"unanimite"}) * 2 + (1 if "unanimite" in labels else 0)
+
+    best = max(reversed(clusters), key=score)  # reversed: the last one wins a tie
+    if score(best) < 1 or (score(best) < 2 and not any(h.label == "unanimite" for h in best)):
+        return ParsedVote()
+    # a lone « pour » with a small number far from any vote word is too weak
+    vote = ParsedVote(start=best[0].start, end=best[-1].end, hits=len(best))
+    for hit in best:
+        if hit.label == "unanimite":
+            vote.unanimite = True
+            continue
+        current = getattr(vote, hit.label)
+        if current is None:
+            setattr(vote, hit.label, hit.value)
+    window = f[max(0, vote.start - 400) : vote.end + 200]
+    paren = _VOIX_PAREN.search(f[vote.start : vote.end + 60])
+    if paren and vote.pour is None:
+        vote.pour = int(paren.group(1))
+    if _SECRET.search(window):
+        vote.secret = True
+    if vote.secret or re.search(r"\belection|\belu\b|elue?s? :", window):
+        cands = [int(a or b) for a, b in _CANDIDAT.findall(window)]
+        if cands and vote.pour is None:
+            vote.candidats = cands
+    _named(text, f, vote)
+    return vote
+
+
+def _named(text: str, f: str, vote: ParsedVote) -> None:
+    """Named abstainers, opponents and non-voters written in prose, when not counted."""
+    rules = [
+        ("abstention", r"s'abstien\w*|s'est abstenue?|se sont abstenue?s"),
+        ("contre", r"vot\w+ contre"),
+        ("nppv", r"ne prennent pas part|ne prend pas part|ne participe(?:nt)? pas au vote"),
+    ]
+    for label, pattern in rules:
+        if getattr(vote, label) is not None:
+            continue
+        for m in re.finditer(pattern, f):
+            lo = max(f.rfind(".", 0, m.start()), f.rfind("\n", 0, m.start() - 1), vote.start - 300)
+            hi = f.find(".", m.end())
+            hi = len(f) if hi < 0 else hi
+            if abs(m.start() - vote.start) > 400 and abs(m.start() - vote.end) > 400:
+                continue
+            names = find_mentions(text[lo + 1 : hi])
+            if names:
+                setattr(vote, label, len(names))
+                break

@@ -1,0 +1,43 @@
+"""Benchmark of ``check-pdf``: pages per second on the reference corpus, 2 worker processes,
+and the ratio to ``pdftotext -layout`` on the same files.
+
+    .venv/bin/python -m tests.bench.bench_ingest
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from generator.ingest import check_pdfs
+from generator.ingest.check import expand_paths
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference"
+
+
+def main() -> None:
+    dirs = [SHARED / "corpus", SHARED / "extraits"]
+    files = expand_paths(dirs)
+    start = time.perf_counter()
+    reports = check_pdfs(dirs, workers=2)
+    elapsed = time.perf_counter() - start
+    pages = sum(r.pages for r in reports)
+    print(
+        f"check-pdf : {len(files)} fichiers, {pages} pages en {elapsed:.2f} s "
+        f"= {pages / elapsed:.1f} pages/s (2 processus)"
+    )
+    if shutil.which("pdftotext"):
+        start = time.perf_counter()
+        for f in files:
+            subprocess.run(["pdftotext", "-layout", str(f), "-"], capture_output=True, check=False)
+        ref = time.perf_counter() - start
+        print(
+            f"pdftotext -layout : {ref:.2f} s = {pages / ref:.1f} pages/s ; "
+            f"rapport : {elapsed / ref:.1f} fois plus lent"
+        )
+
+
+if __name__ == "__main__":
+    main()
