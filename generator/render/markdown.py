@@ -40,7 +40,9 @@ def markdown_to(texts: Sequence[str], to: str) -> list[str]:
     token = "REGISTRESPLIT" + secrets.token_hex(8)
     joined = "\n\n".join(f"{token}{i}\n\n{text}" for i, text in enumerate(texts))
     output = _convert(joined + "\n", to)
-    parts = re.split(rf"^{token}(\d+)\s*$", output, flags=re.MULTILINE)
+    # the marker paragraph comes out alone on its line, wrapped in the format's markup
+    # (``<p>…</p>`` in HTML): the line holds the random token and a few markup characters
+    parts = re.split(rf"^.{{0,12}}?{token}(\d+).{{0,12}}$", output, flags=re.MULTILINE)
     indices = [int(i) for i in parts[1::2]]
     if indices != list(range(len(texts))):
         return [_convert(text, to).strip() + "\n" for text in texts]

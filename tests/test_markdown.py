@@ -1,0 +1,55 @@
+"""Markdown through pandoc: batched in one process, and safe."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.render import markdown
+
+TEXTS = [
+    "Exposé **gras** et *italique*.\n\n- un\n- deux",
+    "| a | b |\n|---|--:|\n| x | 1 |",
+    "Article 1 : texte avec « guillemets » et 3 107 000 €.",
+    "```\ncode non refermé",
+    "Dernier texte.",
+]
+
+
+@pytest.mark.parametrize("to", ["html", "typst"])
+def test_batch_equals_one_conversion_per_text_and_uses_one_process(
+    to: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: HTML wraps the batch markers in <p>, which once defeated the split and made
+    every text a process of its own (51 s for a thousand texts)."""
+    alone = [markdown._convert(t, to).strip() + "\n" for t in TEXTS[:3] + TEXTS[4:]]
+    calls: list[str] = []
+    real = markdown._convert
+
+    def counting(text: str, fmt: str) -> str:
+        calls.append(fmt)
+        return real(text, fmt)
+
+    monkeypatch.setattr(markdown, "_convert", counting)
+    batched = markdown.markdown_to(TEXTS[:3] + TEXTS[4:], to)
+    assert batched == alone
+    assert calls == [to]
+
+
+def test_a_text_that_swallows_the_markers_falls_back_to_one_call_each() -> None:
+    converted = markdown.markdown_to(TEXTS, "html")
+    assert len(converted) == len(TEXTS)
+    assert converted[4] == "<p>Dernier texte.</p>\n"
+
+
+def test_images_unsafe_links_and_raw_code_are_dropped() -> None:
+    [html] = markdown.markdown_to(
+        [
+            "![plan](/etc/passwd) [a](javascript:alert(1)) [b](https://ok.fr) "
+            "[c](mailto:x@y.fr) <b>x</b>\n\n```{=html}\n<script>1</script>\n```"
+        ],
+        "html",
+    )
+    assert html == (
+        '<p>plan a <a href="https://ok.fr">b</a> <a href="mailto:x@y.fr">c</a> '
+        "&lt;b&gt;x&lt;/b&gt;</p>\n<p><code>{=html} &lt;script&gt;1&lt;/script&gt;</code></p>\n"
+    )
