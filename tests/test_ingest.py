@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +18,57 @@ EXPECTED = ROOT / "tests" / "expected" / "ingest"
 DOCS = {p.stem: p for d in ("extraits", "corpus") for p in (SHARED / d).glob("*.pdf")}
 
 
-def _compare(expected: Any, actual: Any, unchecked: dict[str, str], where: str) -> None:
-    if isinstance(expected, dict):
-        for k, v in expected.items():
-            if k in unchecked:
-                continue
-            assert k in actual, f"{where}.{k} missing"
-            _compare(v, actual[k], unchecked, f"{where}.{k}")
-    elif isinstance(expected, list):
-        assert len(expected) == len(actual), f"{where}: {len(actual)} items, not {len(expected)}"
-        for i, (e, a) in enumerate(zip(expected, actual, strict=True)):
-            _compare(e, a, unchecked, f"{where}[{i}]")
-    else:
-        assert expected == actual, f"{where}: {actual!r} != {expected!r}"
+def _leaves(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every checked value of an expected report, by path: « deliberations[0].vote.pour »."""
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [(f"{where}.#", len(value))] + [
+            leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{where}[{i}]")
+        ]
+    return [(where, value)]
 
 
-@pytest.mark.parametrize("stem", sorted(p.stem for p in EXPECTED.glob("*.yml")))
-def test_expected_values(stem: str) -> None:
-    expected = YAML(typ="safe").load((EXPECTED / f"{stem}.yml").read_text(encoding="utf-8"))
-    unchecked = expected.pop("unchecked", {}) or {}
-    report = check_pdf(DOCS[stem]).to_json()
-    _compare(expected, report, unchecked, stem)
+def _cases() -> list[Any]:
+    """One test per document and field; ``known_failures: {path: reason}`` in an expected file
+    marks that field xfail (strict: a fix makes the test fail until the mark is removed)."""
+    cases = []
+    for path in sorted(EXPECTED.glob("*.yml")):
+        expected = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        unchecked = expected.pop("unchecked", None) or {}
+        known = expected.pop("known_failures", None) or {}
+        leaves = [
+            (k, v)
+            for k, v in _leaves(expected, "")
+            if not set(re.sub(r"\[\d+\]", "", k).split(".")) & set(unchecked)
+        ]
+        assert set(known) <= {k.lstrip(".") for k, _ in leaves}, path.name
+        for key, value in leaves:
+            field = key.lstrip(".")
+            marks = [pytest.mark.xfail(strict=True, reason=known[field])] if field in known else []
+            cases.append(
+                pytest.param(path.stem, field, value, marks=marks, id=f"{path.stem}:{field}")
+            )
+    return cases
+
+
+def _actual(report: dict[str, Any], field: str) -> Any:
+    value: Any = report
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+        if part == "#":
+            return len(value)
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return value
+
+
+_REPORTS: dict[str, dict[str, Any]] = {}
+
+
+@pytest.mark.parametrize(("stem", "field", "expected"), _cases())
+def test_expected_values(stem: str, field: str, expected: Any) -> None:
+    if stem not in _REPORTS:
+        _REPORTS[stem] = check_pdf(DOCS[stem]).to_json()
+    assert _actual(_REPORTS[stem], field) == expected
 
 
 def test_besancon_explanation_names_the_bounds() -> None:
@@ -128,5 +159,161 @@ def test_import_pdf_writes_drafts(tmp_path: Path) -> None:
 
     written = import_pdf(DOCS["002_91caae8e95b269c5"], tmp_path / "content")
     seance = (tmp_path / "content" / "seances" / "2023-06-22" / "seance.yml").read_text("utf-8")
-    assert written[0].name == "seance.yml" and len(written) == 2
-    assert "Membres inconnus" in seance and "procurations:" in seance
+    assert [p.name for p in written] == ["seance.yml", "membres.yml", "DEL20230622_5.yml"]
+    assert "procurations:" in seance and "Membres inconnus" not in seance
+
+
+def _fill_in(content: Path) -> None:
+    """What a secretary adds to the drafts: the keys ``registre check`` said were missing."""
+    import datetime as dt
+    import re
+
+    for path in content.glob("seances/*/seance.yml"):
+        text = path.read_text("utf-8")
+        m = re.search(r"^date: (\S+)", text, re.M)
+        first = re.search(r"^  - (?:membre: )?([\w-]+)", text, re.M)
+        assert m and first
+        convocation = dt.date.fromisoformat(m.group(1)) - dt.timedelta(days=10)
+        text += f"lieu: Mairie\nconvocation: {convocation}\n"
+        text += f"president: {first.group(1)}\nsecretaires: [{first.group(1)}]\n"
+        path.write_text(text, "utf-8")
+    for path in content.glob("seances/*/deliberations/*.yml"):
+        text = path.read_text("utf-8")
+        if "\nobjet:" not in text:
+            text += "objet: Objet\n"
+        path.write_text(text + 'matiere: "8.1"\ntexte: Texte.\n', "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("stem", "folder", "missing"),
+    [
+        (
+            "002_91caae8e95b269c5",
+            "2023-06-22",
+            {
+                "seance.yml": {"convocation", "lieu", "president", "secretaires"},
+                "DEL20230622_5.yml": {"matiere", "objet", "texte"},
+            },
+        ),
+        (
+            "004_465084a1f6b77f0d",
+            "2015-03-09",
+            {
+                "seance.yml": {"convocation", "lieu", "president", "secretaires"},
+                "15_09_03_35.yml": {"matiere", "texte"},
+            },
+        ),
+    ],
+)
+def test_import_pdf_drafts_pass_check_but_for_what_is_not_printed(
+    tmp_path: Path, stem: str, folder: str, missing: dict[str, set[str]]
+) -> None:
+    """Givors and Dole into a content tree: ``registre check`` names exactly the keys the
+    document does not print; once they are added, the drafts pass without a warning."""
+    import re
+    import shutil
+
+    from generator.diagnostics import Severity
+    from generator.ingest import import_pdf
+    from generator.project import check
+    from tests.conftest import BASE, TODAY
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(BASE / "collectivite.yml", content / "collectivite.yml")
+    import_pdf(DOCS[stem], content)
+    result = check(content, today=TODAY)
+    found: dict[str, set[str]] = {}
+    for d in result.diagnostics:
+        assert d.code == "S005", d.format()
+        key = re.search(r"« (\w+) » manque", d.message)
+        assert key, d.message
+        found.setdefault(Path(d.loc.file).name, set()).add(key.group(1))
+    assert found == missing
+    assert all(
+        Path(d.loc.file).parent.name in (folder, "deliberations") for d in result.diagnostics
+    )
+    _fill_in(content)
+    result = check(content, today=TODAY)
+    assert [d.format() for d in result.diagnostics] == []
+    assert result.project is not None
+    assert not any(d.severity is Severity.ERROR for d in result.diagnostics)
+
+
+def test_import_pdf_into_a_tree_with_its_own_members(base_copy: Path) -> None:
+    """A membres.yml written by hand is left alone; the members it lacks are reported."""
+    from generator.ingest import import_pdf
+    from generator.project import check
+    from tests.conftest import TODAY
+
+    before = (base_copy / "membres.yml").read_text("utf-8")
+    import_pdf(DOCS["004_465084a1f6b77f0d"], base_copy)
+    assert (base_copy / "membres.yml").read_text("utf-8") == before
+    seance = (base_copy / "seances" / "2015-03-09" / "seance.yml").read_text("utf-8")
+    assert "# Membres inconnus (à ajouter à membres.yml) : M. Jean-Marie SERMIER" in seance
+    _fill_in(base_copy)
+    codes = {d.code for d in check(base_copy, today=TODAY).diagnostics if "2015" in d.loc.file}
+    assert "R101" in codes  # « membre inconnu », one per member the tree does not know
+
+
+def test_regression_surname_does_not_swallow_the_next_civilite() -> None:
+    """Regression: in « … à Mme Nathalie JEANNET » followed on the next line by « M. Gilbert
+    CARD à … » (Dole), the « M » of « M. » was read as an initial of JEANNET (« JEANNET M »)
+    and the next mandant lost his civilité."""
+    from generator.ingest.attendance import parse_attendance
+    from generator.ingest.names import find_mentions
+
+    text = "Mme Laetitia CUSSEY à Mme Nathalie JEANNET\nM. Gilbert CARD à M. Jean-Claude WAMBST"
+    labels = [m.label for m in find_mentions(text)]
+    assert labels == [
+        "Mme Laetitia CUSSEY",
+        "Mme Nathalie JEANNET",
+        "M. Gilbert CARD",
+        "M. Jean-Claude WAMBST",
+    ]
+    att = parse_attendance("Conseillers absents ayant donné procuration :\n" + text)
+    assert [(p.mandant.label, p.mandataire and p.mandataire.label) for p in att.pouvoirs] == [
+        ("Mme Laetitia CUSSEY", "Mme Nathalie JEANNET"),
+        ("M. Gilbert CARD", "M. Jean-Claude WAMBST"),
+    ]
+
+
+def test_regression_count_glued_to_the_next_label() -> None:
+    """Regression: « 29 VOIX POUR2 NE PRENNENT PAS PART AU VOTE » (Givors): the count of the
+    next label is glued to « POUR » without a space."""
+    v = find_vote("ADOPTE AVEC :29 VOIX POUR2 NE PRENNENT PAS PART AU VOTE (M. RIVA, M. BODARD)")
+    assert (v.pour, v.nppv, v.contre, v.abstention) == (29, 2, None, None)
+
+
+def test_regression_explicit_label_wins_over_a_number_before_the_next_line() -> None:
+    """Regression: « Ne prennent pas part au vote : 0 » followed by the line « Pour extrait
+    conforme » was read as « 0 pour », and the NPPV figure was lost."""
+    v = find_vote(
+        "Pour : 38, Contre : 0, Abstentions : 0, Ne prennent pas part au vote : 0\n"
+        "Pour extrait conforme au registre,"
+    )
+    assert (v.pour, v.contre, v.abstention, v.nppv) == (38, 0, 0, 0)
+
+
+def test_regression_negated_secret_ballot() -> None:
+    """« décidé, à l'unanimité, de ne pas procéder au scrutin secret » is not a secret ballot;
+    « élu au scrutin secret », far from the figures, is."""
+    assert not find_vote(
+        "Le conseil a décidé de ne pas procéder au scrutin secret.\nPour : 3, Contre : 0"
+    ).secret
+    text = "Il est procédé à l'élection au scrutin secret.\n" + "x " * 400 + "\nvotants : 39"
+    assert find_vote(text + " ; blancs ou nuls : 3 ; suffrages exprimés : 36").secret
+
+
+def test_table_of_figures_in_the_head() -> None:
+    """A row of labels over a row of numbers (Registre's own extracts, many others)."""
+    from generator.ingest.attendance import table_figures
+
+    f = fold("Membres en exercice Présents Pouvoirs Votants\n40 36 2 38\nLe quorum (21 membres)")
+    assert table_figures(f) == {
+        "en_exercice": 40,
+        "presents_n": 36,
+        "procurations_n": 2,
+        "votants_n": 38,
+    }
+    assert table_figures(fold("Les présents et les votants sont\n3 4")) == {}

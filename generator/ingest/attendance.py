@@ -55,6 +55,10 @@ class Attendance:
     excuses: list[Mention] = field(default_factory=list)
     absents: list[Mention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    #: « Absents pour ce point » : at the séance, but not for the item this document is about.
+    absents_point: list[Attendee] = field(default_factory=list)
+    #: « Se sont retirés (et n'ont pas pris part…) » : in the room's list, out for this item.
+    retires: list[Mention] = field(default_factory=list)
     en_exercice: int | None = None
     presents_n: int | None = None
     procurations_n: int | None = None
@@ -71,10 +75,25 @@ HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("mandataires", re.compile(r"\bmandataires\s*:")),
     ("en_cours", re.compile(r"\babsents? en cours de seance\s*:?")),
     (
+        "absents_point",
+        re.compile(
+            r"\babsents? (?:pour|a|lors de|durant) (?:ce point|cette (?:deliberation|question|"
+            r"affaire)|ce dossier|ce rapport)(?:\s*\(\d+\))?\s*:"
+        ),
+    ),
+    (
+        "retires",
+        re.compile(
+            r"\b(?:se sont|s'est|s'etant) retire(?:e|s|es)?\b[^:\n]{0,90}?(?:\(\d+\))?\s*:"
+            + _NOT_DIGIT
+        ),
+    ),
+    (
         "pouvoirs",
         re.compile(
             r"(?:\b(?:absents?|excuses?|etai(?:en)?t absents?)\b[^:\n.]{0,50}?"
-            r"(?:procurations?|pouvoirs?|representes?)\b(?:\s*a\b)?[^:\n]{0,70}?(?:\(\d+\)\s*)?:"
+            r"(?:procurations?|pouvoirs?|representes?)\b(?:\s*a\b)?[^:\n]{0,70}?"
+            r"(?:\n[^:\n]{0,70}?)?(?:\(\d+\)\s*)?:"
             r"|^\s*absents? representes?\s*$"
             r"|^\s*(?:pouvoirs?|procurations?)(?: de vote)?\s*:" + _NOT_DIGIT + ")",
             re.M,
@@ -144,8 +163,9 @@ _PROSE_OK = {
 
 
 def _is_prose(line: str) -> bool:
-    """A sentence rather than a list of names: many lowercase words."""
-    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    """A sentence rather than a list of names: many lowercase words (outside parentheses:
+    « Thomas GIRARD (parti après le point 4, arrivé au point 3). » is a name and its note)."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", re.sub(r"\([^()]*\)?", " ", line))
     if len(words) < 6:
         return False
     lower = [w for w in words if w[0].islower() and w.lower() not in _PROSE_OK]
@@ -274,41 +294,77 @@ def _figure(text: str, patterns: list[str]) -> int | None:
     return None
 
 
-def parse_figures(att: Attendance, head: str) -> None:
+_TABLE_LABELS: list[tuple[str, str]] = [
+    ("en_exercice", r"(?:nombre de )?(?:membres |conseillers |elus )?(?:en exercice|afferents)"),
+    ("presents_n", r"(?:membres |conseillers )?presents?"),
+    ("procurations_n", r"(?:pouvoirs?|procurations?|representes?)"),
+    ("votants_n", r"(?:nombre de )?votants"),
+    ("absents_n", r"absents?"),
+]
+_TABLE_LABEL = re.compile("|".join(f"(?P<{k}>\\b{p}\\b)" for k, p in _TABLE_LABELS))
+
+
+def table_figures(folded: str) -> dict[str, int]:
+    """Figures printed as a table: a row of labels, the row below the same number of integers
+    (« Membres en exercice Présents Pouvoirs Votants » / « 40 36 2 38 »), matched in order."""
+    lines = folded.split("\n")
+    out: dict[str, int] = {}
+    for i, line in enumerate(lines[:-1]):
+        labels = [m.lastgroup for m in _TABLE_LABEL.finditer(line)]
+        if len(labels) < 2 or len(set(labels)) != len(labels):
+            continue
+        if re.sub(r"[\s:|/,;-]+", "", _TABLE_LABEL.sub("", line)):
+            continue  # other words on the line: a sentence, not a row of labels
+        values = lines[i + 1].split()
+        if len(values) == len(labels) and all(v.isdigit() for v in values):
+            for label, value in zip(labels, values, strict=True):
+                if label is not None:
+                    out.setdefault(label, int(value))
+    return out
+
+
+def parse_figures(att: Attendance, head: str, table_text: str | None = None) -> None:
+    """The printed figures of ``head``; tables are looked for in ``table_text`` (whole lines,
+    side columns included) when given, else in ``head``."""
     f = replace_number_words(fold(head))
-    att.en_exercice = _figure(
-        f,
-        [
+    t = f if table_text is None else replace_number_words(fold(table_text))
+    for name, value in table_figures(t).items():
+        setattr(att, name, value)
+    _figures_in_prose(att, f)
+
+
+def _figures_in_prose(att: Attendance, f: str) -> None:
+    """Figures said next to their label, for those no table gave."""
+    prose: dict[str, list[str]] = {
+        "en_exercice": [
             r"en exercice\s*:?\s*(\d+)",
-            r"(\d+)\s+(?:membres|conseillers)"
-            r"(?: \w+)? en exercice",
+            r"(\d+)\s+(?:membres|conseillers)(?: \w+)? en exercice",
         ],
-    )
-    att.presents_n = _figure(
-        f,
-        [
+        "presents_n": [
             r"\bpresents\s*:\s*(\d+)",
             r"presents?\s*:?\s*(\d+)\b(?!\s*[/.]\d)",
-            r"\b(\d+)\s+presents\b",
+            r"\b(\d+)[ \t]+presents\b",
         ],
-    )
-    att.procurations_n = _figure(
-        f,
-        [r"\b(?:procurations?|pouvoirs?)\s*:\s*(\d+)", r"\b(\d+)\s+(?:procurations?|pouvoirs?)\b"],
-    )
-    att.votants_n = _figure(
-        f, [r"\bvotants\s*:\s*(\d+)", r"votants\s*:?\s*(\d+)", r"\b(\d+)\s+votants\b"]
-    )
-    att.absents_n = _figure(f, [r"\babsents\s*:\s*(\d+)", r"\b(\d+)\s+absents?\b"])
+        "procurations_n": [
+            r"\b(?:procurations?|pouvoirs?)\s*:\s*(\d+)",
+            r"\b(\d+)[ \t]+(?:procurations?|pouvoirs?)\b",
+        ],
+        "votants_n": [r"\bvotants\s*:\s*(\d+)", r"votants\s*:?\s*(\d+)", r"\b(\d+)[ \t]+votants\b"],
+        "absents_n": [r"\babsents\s*:\s*(\d+)", r"\b(\d+)[ \t]+absents?\b"],
+    }
+    for name, patterns in prose.items():
+        if getattr(att, name) is None:
+            setattr(att, name, _figure(f, patterns))
     order = re.search(r"ordre de passage[^:]*:\s*((?:\d+(?:\.\d+)*\s*,\s*)+\d+(?:\.\d+)*)", f)
     if order:
         att.ordre = [r.strip() for r in order.group(1).split(",")]
 
 
-def parse_attendance(head: str, side: str = "") -> Attendance:
-    """Read the attendance from the head of a document (body text, then side-column text)."""
+def parse_attendance(head: str, side: str = "", table_text: str | None = None) -> Attendance:
+    """Read the attendance from the head of a document (body text, then side-column text;
+    ``table_text``: the same lines whole, where tables of figures are looked for)."""
     att = Attendance()
-    parse_figures(att, head + "\n" + side)
+    parse_figures(att, head + "\n" + side, table_text)
     mandants: list[Mention] = []
     mandataires: list[Mention] = []
     for kind, block in _blocks(head):
@@ -347,6 +403,10 @@ def parse_attendance(head: str, side: str = "") -> Attendance:
                         att.presents[idx] = Attendee(
                             present.mention, present.bounds, present.suppleant_de, a.absent_for
                         )
+        elif kind == "absents_point":
+            att.absents_point.extend(_attendee(m) for m in mentions)
+        elif kind == "retires":
+            att.retires.extend(mentions)
         elif kind == "mandants":
             mandants = mentions
         elif kind == "mandataires":

@@ -75,21 +75,74 @@ class SeanceCheck:
     roster: Roster
 
 
+def lists_are_per_item(doc: ParsedDoc) -> bool:
+    """An extract whose lists say who was there *for its item*, bounds being mere notes.
+
+    Only for a one-item document without a printed order of passage (with the order, bounds
+    are resolved as written). The document says its lists are the item's when it has a list
+    « absents pour ce point » or « se sont retirés », or when the number of présents printed
+    in its head is the number of names in its list of présents although some of them carry
+    bounds (« parti après le point 3 » on the extract of point 6, examined before point 3):
+    without the order of passage, reading those bounds in numeric order would be a guess.
+    """
+    att = doc.attendance
+    if not doc.single or att.ordre or not doc.items:
+        return False
+    if att.absents_point or att.retires:
+        return True
+    bounded = any(a.bounds.a_partir_de or a.bounds.jusqu_a for a in att.presents)
+    return bounded and att.presents_n is not None and att.presents_n == len(att.presents)
+
+
 def build_seance(doc: ParsedDoc) -> tuple[Seance, dict[str, Membre], Roster, list[str]]:
     """The parsed attendance as a ``generator.model.Seance`` (and its members)."""
+    seance, membres, roster, anomalies, _ = build_seance_notes(doc)
+    return seance, membres, roster, anomalies
+
+
+def build_seance_notes(
+    doc: ParsedDoc,
+) -> tuple[Seance, dict[str, Membre], Roster, list[str], list[str]]:
+    """:func:`build_seance`, with notes on how the lists were read (for the explanation)."""
     att = doc.attendance
     roster = Roster()
     anomalies: list[str] = []
+    notes: list[str] = []
+    per_item = lists_are_per_item(doc)
+    item_point = (doc.items[0].point or doc.items[0].ref or "#1") if per_item else ""
     present_ids: dict[str, Bounds] = {}
     retraits: dict[str, tuple[str, ...]] = {}
     suppleants: dict[str, str] = {}
+    unapplied: list[str] = []
     for a in att.presents:
         ident = roster.add(a.mention)
-        present_ids[ident] = a.bounds
+        if per_item and (a.bounds.a_partir_de or a.bounds.jusqu_a):
+            unapplied.append(f"{a.mention.label} ({', '.join(a.mention.notes)})")
+        present_ids[ident] = Bounds() if per_item else a.bounds
         if a.absent_for:
             retraits[ident] = a.absent_for
         if a.suppleant_de is not None:
             suppleants[ident] = roster.add(a.suppleant_de)
+    if per_item:
+        for m in att.retires:
+            ident = roster.add(m)
+            present_ids.setdefault(ident, Bounds())
+            retraits[ident] = (item_point,)
+        away = [roster.add(a.mention) for a in att.absents_point]
+        if unapplied:
+            notes.append(
+                "listes imprimées pour ce point (ordre de passage non imprimé) : bornes lues "
+                "comme des mentions, non appliquées : " + ", ".join(unapplied)
+            )
+        if away:
+            notes.append("absents pour ce point : " + ", ".join(_label(roster, i) for i in away))
+    else:
+        for a in att.absents_point:
+            # at the séance, out for the item this document is about
+            ident = roster.add(a.mention)
+            present_ids.setdefault(ident, a.bounds)
+            if doc.single and doc.items:
+                retraits[ident] = (doc.items[0].point or doc.items[0].ref or "#1",)
     absent_ids: list[str] = []
     for m in att.excuses + att.absents:
         absent_ids.append(roster.add(m))
@@ -120,8 +173,8 @@ def build_seance(doc: ParsedDoc) -> tuple[Seance, dict[str, Membre], Roster, lis
             Procuration(
                 mandant=mandant,
                 mandataire=mandataire,
-                a_partir_de=p.bounds.a_partir_de,
-                jusqu_a=p.bounds.jusqu_a,
+                a_partir_de=None if per_item else p.bounds.a_partir_de,
+                jusqu_a=None if per_item else p.bounds.jusqu_a,
             )
         )
     holders: dict[str, int] = {}
@@ -131,7 +184,9 @@ def build_seance(doc: ParsedDoc) -> tuple[Seance, dict[str, Membre], Roster, lis
         if n > 1:
             anomalies.append(f"{_label(roster, holder)} détient {n} pouvoirs (un seul permis)")
     # order of passage: printed, else the items as they come, with every bound they cite
-    if att.ordre:
+    if per_item:
+        ordre = [item_point]
+    elif att.ordre:
         ordre = list(att.ordre)
     else:
         ordre = [it.point or it.ref or f"#{i + 1}" for i, it in enumerate(doc.items)]
@@ -148,7 +203,7 @@ def build_seance(doc: ParsedDoc) -> tuple[Seance, dict[str, Membre], Roster, lis
     presences: list[Presence] = []
     for ident, b in present_ids.items():
         presences.append(Presence(membre=ident, a_partir_de=b.a_partir_de, jusqu_a=b.jusqu_a))
-    events = list(att.events) + [e for it in doc.items for e in it.events]
+    events = [] if per_item else list(att.events) + [e for it in doc.items for e in it.events]
     for e in events:
         ident = roster.find(e.mention) or roster.add(e.mention)
         if e.point not in order_index:
@@ -187,7 +242,7 @@ def build_seance(doc: ParsedDoc) -> tuple[Seance, dict[str, Membre], Roster, lis
         procurations=tuple(procs),
         retraits=tuple(Retrait(membre=i, points=pts) for i, pts in retraits.items()),
     )
-    return seance, membres, roster, anomalies
+    return seance, membres, roster, anomalies, notes
 
 
 def _label(roster: Roster, ident: str) -> str:
@@ -199,7 +254,7 @@ def _label(roster: Roster, ident: str) -> str:
 
 def crosscheck(doc: ParsedDoc) -> SeanceCheck:
     att = doc.attendance
-    seance, membres, roster, anomalies = build_seance(doc)
+    seance, membres, roster, anomalies, notes = build_seance_notes(doc)
     presence = seance_to_presence(seance, membres)
     opening = presence.points[0] if presence.points else None
     printed_at = opening
@@ -225,14 +280,20 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
             - set(i for i, m in membres.items() if m.suppleant_de)
         )
         absents = len(listed - set(opening.presents))
+    # names listed: literally, in a one-item extract; else those present where the head counts
+    listed_presents = (
+        len(att.presents)
+        if doc.single
+        else (len(printed_at.presents) if printed_at is not None else None)
+    )
     if (
         att.presents_n is not None
-        and printed_at is not None
+        and listed_presents is not None
         and att.presents
-        and (att.presents_n != len(printed_at.presents))
+        and att.presents_n != listed_presents
     ):
         anomalies.append(
-            f"en-tête : {att.presents_n} présents annoncés, {len(printed_at.presents)} noms listés"
+            f"en-tête : {att.presents_n} présents annoncés, {listed_presents} noms listés"
         )
     if att.procurations_n is not None and att.pouvoirs and att.procurations_n != len(att.pouvoirs):
         anomalies.append(
@@ -255,7 +316,7 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
         item_anoms: list[str] = []
         explanation = ""
         if pp is not None:
-            lines = explain_point(seance, presence, pp, membres)
+            lines = explain_point(seance, presence, pp, membres) + notes
             explanation = " ; ".join(lines)
             if (
                 not pp.quorum_atteint

@@ -2,24 +2,131 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
 from generator.ingest.crosscheck import crosscheck
-from generator.ingest.names import same_person
-from generator.ingest.sections import parse_document
+from generator.ingest.names import Mention, same_person
+from generator.ingest.sections import ParsedDoc, parse_document
 from generator.ingest.text import PdfError, read_pdf
+from generator.model import Membre, Seance
 
 
 def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_DRAFT = "# Brouillon de membres.yml écrit par registre import-pdf : à relire."
+
+
+def _write_membres(
+    path: Path, source: str, unknown: list[tuple[str, Mention]], membres: dict[str, Membre]
+) -> bool:
+    """Add the members a document names to ``membres.yml`` when it is a draft of ours (or
+    does not exist yet); a membres.yml written by hand is never changed: the members it lacks
+    are then reported by ``registre check`` (« membre inconnu »)."""
+    if path.exists() and not path.read_text(encoding="utf-8").startswith(_DRAFT):
+        return False
+    text = path.read_text(encoding="utf-8") if path.exists() else _DRAFT + "\nmembres:\n"
+    present = set(re.findall(r"\bid: ([\w-]+)", text))
+    lines = [f"  # lus dans {source}"]
+    for ident, m in unknown:
+        if ident in present:
+            continue
+        fields = [
+            f"id: {ident}",
+            f"civilite: {membres[ident].civilite}",
+            f"prenom: {_q(m.prenom) if m.prenom else _q('À COMPLÉTER')}",
+            f"nom: {_q(m.nom)}",
+        ]
+        if m.commune:
+            fields.append(f"commune: {_q(m.commune)}")
+        if membres[ident].suppleant_de:
+            fields.append(f"suppleant_de: {membres[ident].suppleant_de}")
+        lines.append("  - {" + ", ".join(fields) + "}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+    return True
+
+
+def _known_members(path: Path) -> list[tuple[str, str, str]]:
+    """(id, prénom, nom) of each member of ``membres.yml``; none when it cannot be read."""
+    if not path.exists():
+        return []
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:
+        return []
+    entries = data.get("membres") if isinstance(data, dict) else None
+    out = []
+    for e in entries if isinstance(entries, list) else []:
+        if isinstance(e, dict) and e.get("id") and e.get("nom"):
+            out.append((str(e["id"]), str(e.get("prenom") or ""), str(e["nom"])))
+    return out
+
+
+def _one_item(doc: ParsedDoc, seance: Seance) -> Seance:
+    """The séance as an extract shows it: its one item; and the members who gave a pouvoir
+    without being listed elsewhere are excused.
+
+    An extract's figures are those of its item: the order of passage of the draft is that item
+    alone (the figures declared are then compared where they apply), and what concerns other
+    items (a retrait at point 19 on the extract of point 35) is left out.
+    """
+    listed = {p.membre for p in seance.presents} | set(seance.excuses)
+    excuses = seance.excuses + tuple(
+        dict.fromkeys(p.mandant for p in seance.procurations if p.mandant not in listed)
+    )
+    if not doc.single or not doc.items:
+        return dataclasses.replace(seance, excuses=excuses)
+    item = doc.items[0]
+    keep = item.point or item.ref or seance.ordre_de_passage[0]
+    if keep not in seance.ordre_de_passage:
+        return dataclasses.replace(seance, excuses=excuses)
+    rank = seance.ordre_de_passage.index(keep)
+
+    def here(a: str | None, b: str | None) -> bool:
+        """Whether bounds (a_partir_de, jusqu_a) cover the kept item."""
+        order = seance.ordre_de_passage
+        start = order.index(a) if a in order else 0
+        end = order.index(b) if b in order else len(order)
+        return start <= rank <= end
+
+    presents = tuple(
+        dataclasses.replace(p, a_partir_de=None, jusqu_a=None)
+        for p in seance.presents
+        if here(p.a_partir_de, p.jusqu_a)
+    )
+    away = tuple(p.membre for p in seance.presents if not here(p.a_partir_de, p.jusqu_a))
+    procurations = tuple(
+        dataclasses.replace(p, a_partir_de=None, jusqu_a=None)
+        for p in seance.procurations
+        if here(p.a_partir_de, p.jusqu_a)
+    )
+    retraits = tuple(
+        dataclasses.replace(r, points=(keep,)) for r in seance.retraits if keep in r.points
+    )
+    return dataclasses.replace(
+        seance,
+        ordre_de_passage=(keep,),
+        presents=presents,
+        excuses=tuple(dict.fromkeys(excuses + away)),
+        procurations=procurations,
+        retraits=retraits,
+    )
+
+
 def import_pdf(pdf: Path, content: Path) -> list[Path]:
     """Write ``seances/<date>/seance.yml`` and one draft per délibération; return the paths.
 
-    Members are matched to ``content/membres.yml`` by name where it exists; the others are
-    listed in a comment at the top of seance.yml (« membres inconnus ») to be added by hand.
+    Members are matched to ``content/membres.yml`` by name; the others are added to it when
+    it is missing or a draft of ours, else listed in a comment at the top of seance.yml
+    (« membres inconnus ») and reported by ``registre check``. What the document does not
+    print (lieu, convocation, président, secrétaires, matière, texte…) is left out, so that
+    ``registre check`` names exactly what is missing.
     """
     try:
         doc = parse_document(read_pdf(pdf))
@@ -29,43 +136,37 @@ def import_pdf(pdf: Path, content: Path) -> list[Path]:
     seance = check.seance
     assert seance is not None
     roster_ids: dict[str, str] = {}
-    known: list[tuple[str, str, str]] = []
+    written: list[Path] = []
     membres_yml = content / "membres.yml"
-    if membres_yml.exists():
-        from generator.ingest.names import Mention
+    for rid_, m in check.roster.people:
+        for kid, kprenom, knom in _known_members(membres_yml):
+            if same_person(m, Mention(None, kprenom, knom, 0, 0)):
+                roster_ids[rid_] = kid
+                break
+    unknown = [(i, m) for i, m in check.roster.people if i not in roster_ids]
+    if unknown and _write_membres(membres_yml, pdf.name, unknown, check.membres):
+        written.append(membres_yml)
+        unknown = []
 
-        text = membres_yml.read_text(encoding="utf-8")
-        for block in re.split(r"\n\s*-\s+", text):
-            id_m = re.search(r"\bid:\s*(\S+)", block)
-            nom_m = re.search(r"\bnom:\s*(.+)", block)
-            prenom_m = re.search(r"\bprenom:\s*(.+)", block)
-            if id_m and nom_m:
-                prenom = (prenom_m.group(1) if prenom_m else "").strip().strip("\"'")
-                known.append(
-                    (id_m.group(1).strip("\"'"), prenom, nom_m.group(1).strip().strip("\"'"))
-                )
-        for rid_, m in check.roster.people:
-            for kid, kprenom, knom in known:
-                if same_person(m, Mention(None, kprenom, knom, 0, 0)):
-                    roster_ids[rid_] = kid
-                    break
-    unknown = [m.label for i, m in check.roster.people if i not in roster_ids]
+    seance = _one_item(doc, seance)
 
     def rid(ident: str) -> str:
         return roster_ids.get(ident, ident)
 
     folder = content / "seances" / (doc.date.isoformat() if doc.date else "date-inconnue")
     (folder / "deliberations").mkdir(parents=True, exist_ok=True)
-    lines = [f"# Brouillon importé de {pdf.name} par registre import-pdf : à relire."]
+    # what the document does not say is left out, so that « registre check » names it
+    lines = [
+        f"# Brouillon importé de {pdf.name} par registre import-pdf : à relire.",
+        "# Non imprimés dans le document, à ajouter : lieu, convocation, president, secretaires.",
+    ]
     if unknown:
-        lines.append("# Membres inconnus (à ajouter à membres.yml) : " + ", ".join(unknown))
-    lines.append("# À compléter : lieu, convocation, president, secretaires.")
+        lines.append(
+            "# Membres inconnus (à ajouter à membres.yml) : "
+            + ", ".join(m.label for _, m in unknown)
+        )
     lines += [
         f"date: {seance.date.isoformat()}",
-        'lieu: "À COMPLÉTER"',
-        f"convocation: {seance.date.isoformat()}",
-        'president: "À COMPLÉTER"',
-        "secretaires: []",
         "ordre_de_passage: [" + ", ".join(_q(p) for p in seance.ordre_de_passage) + "]",
         "presents:",
     ]
@@ -89,6 +190,11 @@ def import_pdf(pdf: Path, content: Path) -> list[Path]:
                 lines.append(f"    a_partir_de: {_q(proc.a_partir_de)}")
             if proc.jusqu_a:
                 lines.append(f"    jusqu_a: {_q(proc.jusqu_a)}")
+    if seance.retraits:
+        lines.append("retraits:")
+        for r in seance.retraits:
+            lines.append(f"  - membre: {rid(r.membre)}")
+            lines.append("    points: [" + ", ".join(_q(x) for x in r.points) + "]")
     att = doc.attendance
     lines += [
         "declare:",
@@ -97,21 +203,20 @@ def import_pdf(pdf: Path, content: Path) -> list[Path]:
         f"  procurations: {att.procurations_n if att.procurations_n is not None else 'null'}",
         f"  votants: {att.votants_n if att.votants_n is not None else 'null'}",
     ]
-    written = [folder / "seance.yml"]
+    written.insert(0, folder / "seance.yml")
     (folder / "seance.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for i, (item, point) in enumerate(zip(doc.items, seance.ordre_de_passage, strict=False)):
         numero = re.sub(r"[^A-Z0-9_]", "_", (item.ref or f"IMPORT_{i + 1}").upper())[:15]
         v = item.vote
+        missing = ([] if item.objet else ["objet"]) + ["matiere", "texte"]
         body = [
-            f"# Brouillon importé de {pdf.name} : à relire ; matiere et texte à compléter.",
+            f"# Brouillon importé de {pdf.name} : à relire ; à ajouter : {', '.join(missing)}.",
             f"numero: {_q(numero)}",
             f"point: {_q(item.point or point)}",
-            f"objet: {_q(item.objet or 'À COMPLÉTER')}",
-            'matiere: "9.1"  # À COMPLÉTER',
-            "texte: |",
-            "  À COMPLÉTER (texte de la délibération)",
-            "vote:",
         ]
+        if item.objet:
+            body.append(f"objet: {_q(item.objet)}")
+        body.append("vote:")
         if v.secret:
             body.append("  scrutin: secret")
         if v.unanimite:

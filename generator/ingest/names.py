@@ -61,7 +61,9 @@ def join_lines(lines: list[str]) -> str:
         line = line.strip()
         if not line:
             continue
-        if out.endswith("-") and not out.endswith(" -") and line[:1].isalpha():
+        if out.endswith("\xad"):  # a soft hyphen: the word goes on
+            out = out[:-1] + line
+        elif out.endswith("-") and not out.endswith(" -") and line[:1].isalpha():
             out += line
         elif out:
             out += " " + line

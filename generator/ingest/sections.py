@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.ingest.attendance import Attendance, Event, parse_attendance, parse_events
+from generator.ingest.names import join_lines
 from generator.ingest.numbers import fold
 from generator.ingest.text import PdfText
 from generator.ingest.votes import ParsedVote, find_vote
@@ -110,6 +111,16 @@ def collectivite(lines: list[str]) -> str | None:
     return None
 
 
+#: « Rapporteur : », « Matière : » … : a labelled line, which ends an « Objet : » paragraph.
+_LABEL = re.compile(r"^[A-ZÉÈ][\w'’ ]{1,38}?\s?:\s")
+
+
+def _wrapped(part: str, line: str) -> bool:
+    """Whether ``line`` (holding ``part``) was cut by the right margin: a long line that does
+    not end a sentence."""
+    return len(line) >= 70 and not part.rstrip().endswith((".", ":", ";"))
+
+
 def _heading(line: str, patterns: list[re.Pattern[str]]) -> re.Match[str] | None:
     for p in patterns:
         m = p.match(line.strip())
@@ -157,13 +168,14 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
                             r"(?i)^(secr[ée]taire|rapporteur|commission|mati[èe]re|conseillers)",
                             lines[k],
                         )
-                        and len(lines[k]) < 40
+                        and not _LABEL.match(lines[k])
+                        and (len(lines[k]) < 40 or _wrapped(parts[-1], lines[k - 1]))
                     ):
                         if k >= end:
                             break
                         parts.append(lines[k].strip())
                         k += 1
-                    objet = " ".join(p for p in parts if p)
+                    objet = join_lines(parts)
                     break
         ref = info.get("point") if info.get("point") and not info.get("num") else info.get("num")
         if (
@@ -188,7 +200,8 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
     lines = [line.text for line in pdf.lines]
     body: list[str] = []
     side: list[str] = []
-    for line in pdf.lines:
+    whole: list[int] = []  # for each body line, its line in the PDF
+    for n, line in enumerate(pdf.lines):
         segs = list(line.segments)
         keep = []
         for j, seg in enumerate(segs):
@@ -198,6 +211,7 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
                 keep.append(seg.text)
         if keep:
             body.append(" ".join(keep))
+            whole.append(n)
     items = split_items(body, side)
     for item in items:
         item.vote = find_vote(item.text)
@@ -218,7 +232,8 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
         else:
             first_vote = stop_line
     head = "\n".join(body[:first_vote])
-    att = parse_attendance(head, "\n".join(side))
+    last = whole[first_vote - 1] + 1 if 0 < first_vote <= len(whole) else len(lines)
+    att = parse_attendance(head, "\n".join(side), "\n".join(lines[:last]))
     if not single:
         for item in items:
             item.events = parse_events(item.text[: item.vote.start or None], item.point or "")

@@ -49,9 +49,14 @@ for _label in ("pour", "contre"):
         )
     )
 _PATTERNS.append(("abstention", re.compile(rf"\babstentions?\s+{_NUM}{_UNIT}")))
+# « label : n » first: where it overlaps « n label » (« … au vote : 0\nPour extrait »), the
+# explicit label wins
+_PATTERNS.sort(key=lambda lp: 0 if "(?::|=)" in lp[1].pattern else 1)
 _UNANIMITE = re.compile(r"\b(?:a l'|a l |l')?unanimite\b(?P<of>[^.;:\n]{0,40})")
 _VOIX_PAREN = re.compile(r"unanimite[^()]{0,40}\((\d{1,3}) voix\)")
 _SECRET = re.compile(r"scrutin secret|bulletins? secrets?|a bulletin secret|au scrutin secret")
+#: « de ne pas procéder au scrutin secret » (L2121-21: an appointment by unanimous decision).
+_NEGATED = re.compile(r"(?:\bne pas|\bn'a pas|\bsans|renonc\w*|pas lieu)[^.;]{0,40}$")
 _CANDIDAT = re.compile(r"obtenu?t?\s+(\d{1,3})\s+voix|\b(?:m|mme)\.? [a-z' -]+ : (\d{1,3})\b")
 
 
@@ -148,7 +153,7 @@ def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
     paren = _VOIX_PAREN.search(f[vote.start : vote.end + 60])
     if paren and vote.pour is None:
         vote.pour = int(paren.group(1))
-    if _SECRET.search(window):
+    if any(not _NEGATED.search(f[max(0, m.start() - 60) : m.start()]) for m in _SECRET.finditer(f)):
         vote.secret = True
     if vote.secret or re.search(r"\belection|\belu\b|elue?s? :", window):
         cands = [int(a or b) for a, b in _CANDIDAT.findall(window)]
