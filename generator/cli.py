@@ -14,6 +14,10 @@ from pathlib import Path
 from rich.console import Console
 
 from generator.diagnostics import RegistreError, Severity, format_diagnostics
+from generator.export.actes import default_state_file, export_actes
+from generator.export.ar import import_ar
+from generator.export.opendata import export_json
+from generator.export.scdl import export_scdl
 from generator.ingest import check_pdfs, exit_code, import_pdf, reports_to_json, reports_to_text
 from generator.jsonschema import write_schemas
 from generator.load import load_project
@@ -96,6 +100,27 @@ def parser() -> argparse.ArgumentParser:
     ip.add_argument("pdf", type=Path)
     ip.add_argument("--to", type=Path, default=Path("content"), dest="content")
 
+    e = sub.add_parser("export", help="transmission @CTES ou données ouvertes")
+    exports = e.add_subparsers(dest="kind", required=True, metavar="TYPE")
+    ea = exports.add_parser(
+        "actes",
+        help="une archive @CTES par délibération (par défaut : celles sans accusé de réception)",
+    )
+    content_option(ea)
+    chosen = ea.add_mutually_exclusive_group()
+    chosen.add_argument("numeros", nargs="*", default=[], metavar="NUMERO", help="numéros")
+    chosen.add_argument("--seance", type=_date, help="les délibérations de la séance de ce jour")
+    ea.add_argument("--out", type=Path, default=Path("officiel/actes"), help="dossier de sortie")
+    es = exports.add_parser("scdl", help="CSV SCDL « Délibérations » et export JSON complet")
+    content_option(es)
+    es.add_argument("--out", type=Path, default=Path("site/donnees"), help="dossier de sortie")
+
+    ia = sub.add_parser(
+        "import-ar", help="enregistre l'accusé de réception (ou l'anomalie) de la préfecture"
+    )
+    ia.add_argument("file", type=Path, metavar="FICHIER", help="ARActe…xml ou ANO_…xml")
+    ia.add_argument("--content", type=Path, default=Path("content"), help="dossier du contenu")
+
     s = sub.add_parser("schema", help="écrit le schéma JSON des fichiers (pour les éditeurs)")
     s.add_argument("folder", type=Path, nargs="?", default=Path("docs/schema"))
     return p
@@ -162,6 +187,14 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         for path in written:
             out.print(f"écrit : {path}")
         return EXIT_OK
+    if args.command == "import-ar":
+        try:
+            written = import_ar(args.content, args.file)
+        except RegistreError as exc:
+            return _refused(out, exc)
+        for path in written:
+            out.print(f"écrit : {path}")
+        return EXIT_OK
     interactive = err.is_terminal
     if args.command == "check":
         with _status(err, interactive and args.format == "text") as progress:
@@ -200,6 +233,35 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 written = render_some(
                     args.content, args.out, set(args.numeros), progress=progress, **common
                 )
+            except RegistreError as exc:
+                return _refused(out, exc)
+        for path in written:
+            out.print(f"écrit : {path}")
+        return EXIT_OK
+    if args.command == "export":
+        with _status(err, interactive) as progress:
+            result = check(args.content, progress=progress, **common)
+            if not result.ok:
+                errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+                return _refused(out, RegistreError(errors))
+            assert result.project is not None
+            try:
+                if args.kind == "actes":
+                    written = export_actes(
+                        result.project,
+                        args.out,
+                        today=args.today or dt.date.today(),
+                        state=default_state_file(args.content),
+                        seance=args.seance,
+                        numeros=args.numeros,
+                        cache_dir=common["cache_dir"],
+                        progress=progress,
+                    )
+                else:
+                    written = [
+                        export_scdl(result.project, args.out),
+                        *export_json(result.project, args.out),
+                    ]
             except RegistreError as exc:
                 return _refused(out, exc)
         for path in written:

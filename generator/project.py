@@ -16,6 +16,9 @@ from pathlib import Path
 from generator.atomic import replace_dirs
 from generator.cache import Cache, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
+from generator.export.actes import default_state_file, export_actes
+from generator.export.opendata import export_json
+from generator.export.scdl import export_scdl
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.model import Project
@@ -112,6 +115,9 @@ def build(
             documents = Path(tmp)
             with store_for(cache_dir) as store:
                 write_documents(public, documents, store, progress, settings=settings)
+            progress("Données ouvertes (SCDL, JSON)")
+            export_scdl(public, documents / "donnees")
+            export_json(public, documents / "donnees")
             progress("Site public")
             build_site(public, documents, staging)
         progress("Schémas JSON du format")
@@ -121,6 +127,15 @@ def build(
         progress("Extraits officiels")
         with store_for(cache_dir) as store:
             write_documents(project, staging, store, progress, settings=settings)
+        if project.collectivite.actes is not None:
+            export_actes(
+                project,
+                staging / "actes",
+                today=today or dt.date.today(),
+                state=default_state_file(content),
+                extraits=staging / "extraits",
+                progress=progress,
+            )
         report = {
             "collectivite": project.collectivite.nom,
             "seances": len(project.seances),

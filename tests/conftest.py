@@ -29,6 +29,14 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def sample_copy(folder: Path) -> Path:
+    """A writable copy of the sample content (a build writes state beside it, never in the
+    repository)."""
+    target = folder / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target
+
+
 @pytest.fixture
 def base_copy(tmp_path: Path) -> Path:
     """A fresh, writable copy of the small valid project, as ``<tmp>/content``."""

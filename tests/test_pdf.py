@@ -21,7 +21,7 @@ from generator.project import build, check
 from generator.render.formats import date_to_text, number_to_text, time_to_text
 from generator.render.pdf import TEMPLATES, RenderSettings
 from generator.votes import vote_to_figures
-from tests.conftest import BASE, ROOT, TODAY
+from tests.conftest import BASE, ROOT, TODAY, sample_copy
 
 GOLDEN = ROOT / "tests" / "golden" / "pdf"
 SAMPLE = ROOT / "content"
@@ -35,8 +35,9 @@ def pdf_text(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
-    out = tmp_path_factory.mktemp("sample") / "site"
-    result = build(SAMPLE, out, today=TODAY)
+    folder = tmp_path_factory.mktemp("sample")
+    out = folder / "site"
+    result = build(sample_copy(folder), out, today=TODAY)
     assert result.project is not None
     return result.project, out
 
@@ -129,7 +130,7 @@ def test_pdf_metadata_and_pdfa(sample_site: tuple[Project, Path]) -> None:
 def test_two_builds_are_byte_identical(sample_site: tuple[Project, Path], tmp_path: Path) -> None:
     _, first = sample_site
     second = tmp_path / "site"
-    build(SAMPLE, second, today=TODAY)
+    build(sample_copy(tmp_path), second, today=TODAY)
     names = sorted(p.relative_to(first) for p in (first / "extraits").iterdir())
     names += sorted(p.relative_to(first) for p in (first / "listes").iterdir())
     assert len(names) == 18 * 3 + 3

@@ -15,7 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from generator.project import build
-from tests.conftest import BASE, ROOT, TODAY
+from tests.conftest import BASE, TODAY, sample_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,8 +58,9 @@ def serving(folder: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    out = tmp_path_factory.mktemp("site") / "site"
-    build(ROOT / "content", out, today=TODAY)
+    folder = tmp_path_factory.mktemp("site")
+    out = folder / "site"
+    build(sample_copy(folder), out, today=TODAY)
     with serving(out) as url:
         yield url, out
 
