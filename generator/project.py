@@ -23,7 +23,7 @@ from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.model import Project
 from generator.public import public_project
-from generator.render.outputs import store_for, write_documents
+from generator.render.outputs import Store, store_for, write_documents
 from generator.render.pdf import RenderSettings
 from generator.rules import check_project
 from generator.site.build import build_site
@@ -114,10 +114,7 @@ def build(
         with tempfile.TemporaryDirectory(prefix=".documents-", dir=staging.parent) as tmp:
             documents = Path(tmp)
             with store_for(cache_dir) as store:
-                write_documents(public, documents, store, progress, settings=settings)
-            progress("Données ouvertes (SCDL, JSON)")
-            export_scdl(public, documents / "donnees")
-            export_json(public, documents / "donnees")
+                write_public_documents(public, documents, store, progress, settings)
             progress("Site public")
             build_site(public, documents, staging)
         progress("Schémas JSON du format")
@@ -148,6 +145,20 @@ def build(
 
     replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
     return result
+
+
+def write_public_documents(
+    public: Project,
+    folder: Path,
+    store: Store,
+    progress: Progress,
+    settings: RenderSettings | None = None,
+) -> None:
+    """What the site publishes beside its pages: extracts, listes, open data."""
+    write_documents(public, folder, store, progress, settings=settings)
+    progress("Données ouvertes (SCDL, JSON)")
+    export_scdl(public, folder / "donnees")
+    export_json(public, folder / "donnees")
 
 
 def official_dir(site: Path) -> Path:

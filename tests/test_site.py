@@ -125,6 +125,16 @@ def test_navigate_from_seance_to_elu(page: Page, sample: tuple[str, Path]) -> No
     assert "Présence aux points" in page.locator("article").inner_text()
 
 
+def test_open_data_page_serves_the_scdl_csv(page: Page, sample: tuple[str, Path]) -> None:
+    url, _ = sample
+    page.goto(url + "donnees/")
+    href = page.get_by_role("link", name="deliberations.csv").evaluate("a => a.href")
+    csv = page.request.get(href).text()
+    lines = csv.splitlines()
+    assert lines[0].startswith("COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE,DELIB_MATIERE_CODE")
+    assert len(lines) == 1 + 18
+
+
 def test_no_request_leaves_the_site(page: Page, sample: tuple[str, Path]) -> None:
     url, _ = sample
     requests: list[str] = []
@@ -139,7 +149,14 @@ def test_no_request_leaves_the_site(page: Page, sample: tuple[str, Path]) -> Non
 
 @pytest.mark.parametrize(
     "path",
-    ["", "seances/2024-03-14/", "deliberations/2024_003/", "elus/morel-claire/", "recherche/"],
+    [
+        "",
+        "seances/2024-03-14/",
+        "deliberations/2024_003/",
+        "elus/morel-claire/",
+        "recherche/",
+        "donnees/",
+    ],
 )
 def test_no_serious_accessibility_violation(
     page: Page, sample: tuple[str, Path], path: str

@@ -16,8 +16,9 @@ from mkdocs.structure.files import File, Files
 
 from generator.atomic import replace_dir
 from generator.diagnostics import format_diagnostics
-from generator.project import check
-from generator.render.outputs import store_for, write_documents
+from generator.project import check, write_public_documents
+from generator.public import public_project
+from generator.render.outputs import store_for
 from generator.site import build as site_build
 
 
@@ -38,10 +39,10 @@ def preview_inputs(root: Path) -> site_build.SiteInputs:
     with store_for(cache) as store:
 
         def fill(staging: Path) -> None:
-            write_documents(project, staging, store, _quiet)
+            write_public_documents(public_project(project), staging, store, _quiet)
 
         replace_dir(documents, fill)
-    return site_build.project_to_inputs(project, documents)
+    return site_build.project_to_inputs(public_project(project), documents)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -497,6 +497,34 @@ def index_pages(data: SiteData) -> list[Page]:
     return pages
 
 
+def donnees_page(project: Project) -> Page:
+    """The open data: SCDL CSV and the complete JSON export, with its schema."""
+    n = sum(len(s.deliberations) for s in project.seances)
+    rows = [
+        [
+            "[deliberations.csv](donnees/deliberations.csv)",
+            "format SCDL « Délibérations » 2.1.5 (schema.data.gouv.fr) : une ligne par "
+            "délibération (collectivité, numéro, date, matière, objet, préfecture, votes)",
+        ],
+        [
+            "[deliberations.json](donnees/deliberations.json)",
+            "export complet : séances, présences et pouvoirs à chaque point, votes détaillés "
+            "(dont « ne prend pas part au vote »), textes et tableaux",
+        ],
+        [
+            "[deliberations.schema.json](donnees/deliberations.schema.json)",
+            "le schéma JSON de l'export complet",
+        ],
+    ]
+    body = [
+        "# Données ouvertes",
+        f"Toutes les délibérations publiées ({n}), réutilisables librement.",
+        _table(["Fichier", "Contenu"], rows),
+        "Les passages protégés (données personnelles de tiers) y sont remplacés par « [occulté] ».",
+    ]
+    return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n")
+
+
 def project_to_pages(data: SiteData) -> list[Page]:
     """Every page of the site."""
     membres = data.membres
@@ -507,6 +535,7 @@ def project_to_pages(data: SiteData) -> list[Page]:
         pages.append(seance_page(data, files, presence))
         pages += [deliberation_page(data, files, d, presence) for d in files.deliberations]
     pages += elu_pages(data, presences)
+    pages.append(donnees_page(data.project))
     pages.append(
         Page(
             "recherche.md",
