@@ -54,6 +54,19 @@ NATURE_ACTES_PAR_TYPE: dict[str, int] = {
     "syndicat": 32,
 }
 
+#: Level 1 of the ACTES matières nomenclature (DESIGN.md §3), as SCDL and the site name it.
+MATIERES_NIVEAU_1: dict[str, str] = {
+    "1": "Commande publique",
+    "2": "Urbanisme",
+    "3": "Domaine et patrimoine",
+    "4": "Fonction publique",
+    "5": "Institutions et vie politique",
+    "6": "Libertés publiques et pouvoirs de police",
+    "7": "Finances locales",
+    "8": "Domaines de compétences par thèmes",
+    "9": "Autres domaines de compétences",
+}
+
 #: The deliberating body, when ``organe`` is not given.
 ORGANE_PAR_TYPE: dict[str, str] = {
     "commune": "Conseil municipal",

@@ -31,7 +31,7 @@ from frictionless.errors import CellError
 
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.export.actes import Nomenclature, collectivite_to_nomenclature, matiere_to_codes
-from generator.model import Deliberation, Project, SeanceFiles
+from generator.model import MATIERES_NIVEAU_1, Deliberation, Project, SeanceFiles
 from generator.presence import PointPresence, seance_to_presence
 from generator.public import public_project
 from generator.rules import luhn_ok
@@ -40,18 +40,6 @@ from generator.votes import vote_to_figures
 SCHEMA = Path(__file__).resolve().parent / "data" / "scdl-deliberations-2.1.5.json"
 FILE_NAME = "deliberations.csv"
 
-#: Level 1 of the ACTES nomenclature as SCDL names it (the validators' reference list).
-MATIERES_NIVEAU_1 = {
-    "1": "Commande publique",
-    "2": "Urbanisme",
-    "3": "Domaine et patrimoine",
-    "4": "Fonction publique",
-    "5": "Institutions et vie politique",
-    "6": "Libertés publiques et pouvoirs de police",
-    "7": "Finances locales",
-    "8": "Domaines de compétences par thèmes",
-    "9": "Autres domaines de compétences",
-}
 #: La Poste's establishments share one SIREN whose SIRETs follow another checksum.
 SIREN_LA_POSTE = "356000000"
 

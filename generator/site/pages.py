@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.model import Deliberation, Membre, Project, SeanceFiles
+from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
 from generator.render.context import (
     Extrait,
@@ -25,19 +25,6 @@ from generator.render.context import (
 )
 from generator.render.formats import date_to_text
 from generator.votes import vote_to_figures
-
-#: ACTES matières, level 1 (DESIGN.md §3): the site's themes.
-MATIERES = {
-    "1": "Commande publique",
-    "2": "Urbanisme",
-    "3": "Domaine et patrimoine",
-    "4": "Fonction publique",
-    "5": "Institutions et vie politique",
-    "6": "Libertés publiques et pouvoirs de police",
-    "7": "Finances locales",
-    "8": "Domaines de compétences par thèmes",
-    "9": "Autres domaines de compétences",
-}
 
 CSS_CHOICES = ("pour", "contre", "abstention", "nppv")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^])")
@@ -161,7 +148,7 @@ def deliberation_page(
                 *([["Commission", md(d.commission)]] if d.commission else []),
                 [
                     "Thème",
-                    f"[{md(MATIERES.get(theme_of(d), theme_of(d)))}]"
+                    f"[{md(MATIERES_NIVEAU_1.get(theme_of(d), theme_of(d)))}]"
                     f"({rel(here, f'themes/{theme_of(d)}.md')}) — matière {md(d.matiere)}",
                 ],
             ],
@@ -218,7 +205,7 @@ def deliberation_page(
         f"Délibération n° {d.numero}",
         "\n\n".join(p for p in parts if p) + "\n",
         description=d.objet.strip()[:300],
-        tags=(MATIERES.get(theme_of(d), theme_of(d)), str(files.seance.date.year)),
+        tags=(MATIERES_NIVEAU_1.get(theme_of(d), theme_of(d)), str(files.seance.date.year)),
     )
 
 
@@ -464,19 +451,19 @@ def index_pages(data: SiteData) -> list[Page]:
         themes[theme_of(d)].append((f, d))
     lines = ["# Thèmes", "Les délibérations classées selon la nomenclature @CTES des matières."]
     lines += [
-        f"- [{md(MATIERES.get(t, t))}]({t}.md) — {len(themes[t])} délibérations"
+        f"- [{md(MATIERES_NIVEAU_1.get(t, t))}]({t}.md) — {len(themes[t])} délibérations"
         for t in sorted(themes)
     ]
     pages.append(Page("themes/index.md", "Thèmes", "\n".join(lines) + "\n"))
     for t, items in themes.items():
         here = f"themes/{t}.md"
-        body = [f"# {md(MATIERES.get(t, t))}"]
+        body = [f"# {md(MATIERES_NIVEAU_1.get(t, t))}"]
         body += [
             f"- [{md(d.numero)}]({rel(here, deliberation_path(d))}) "
             f"({md(date_to_text(f.seance.date))}) — {md(d.objet.strip())}"
             for f, d in items
         ]
-        pages.append(Page(here, MATIERES.get(t, t), "\n".join(body) + "\n"))
+        pages.append(Page(here, MATIERES_NIVEAU_1.get(t, t), "\n".join(body) + "\n"))
 
     elus = sorted(project.membres, key=lambda m: (m.nom, m.prenom))
     lines = [
