@@ -34,9 +34,15 @@ test: $(STAMP) $(CHROMIUM)
 golden: $(STAMP)
 	REGISTRE_REGEN_GOLDEN=1 $(BIN)/pytest -q tests -k golden
 
-bench: $(STAMP)
+# pdftotext (poppler-utils) is the floor the ingest benchmark compares against.
+/usr/bin/pdftotext:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+
+bench: $(STAMP) /usr/bin/pdftotext
 	$(BIN)/python tests/bench/bench_check.py
 	$(BIN)/python tests/bench/bench_render.py
+	$(BIN)/python tests/bench/bench_site.py
+	$(BIN)/python -m tests.bench.bench_ingest
 
 clean:
 	rm -rf site .registre-cache
