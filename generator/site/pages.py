@@ -27,11 +27,15 @@ from generator.render.formats import date_to_text
 from generator.votes import vote_to_figures
 
 CSS_CHOICES = ("pour", "contre", "abstention", "nppv")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^])")
+#: The characters that start inline Markdown syntax where values are placed (inside a line,
+#: a table cell or a link text): emphasis, code, links, table cells, escapes. Block markers
+#: (#, -, 1.) only act at the start of a line, where no value is ever placed. Escaping less
+#: also keeps Python-Markdown fast (each escape is an inline pattern match).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
 def md(text: object) -> str:
-    """Any value as inline Markdown text: HTML escaped, Markdown punctuation backslashed."""
+    """Any value as inline Markdown text: HTML escaped, Markdown syntax backslashed."""
     escaped = html.escape(str(text), quote=False)
     return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
 
