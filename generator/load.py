@@ -21,8 +21,9 @@ from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator.cache import Cache
@@ -171,12 +172,57 @@ def _composer() -> YAML:
     return yaml
 
 
+#: Deeper than this, a file is refused before it is composed (the schema needs 5 levels; the
+#: C composer recurses on the machine stack and a hostile file could crash the process).
+MAX_DEPTH = 24
+
+
+def _looks_deep(text: str) -> bool:
+    """A cheap test that lets every ordinary file through without a second parse."""
+    if text.count("[") + text.count("{") > 400:
+        return True
+    return any(len(line) - len(line.lstrip(" ")) > 2 * MAX_DEPTH for line in text.splitlines())
+
+
+def _too_deep(text: str, file: str) -> Diagnostic | None:
+    """Measure the nesting with the event stream (iterative, no recursion)."""
+    depth = 0
+    for event in _composer().parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return error(
+                    "S011",
+                    Loc(file, mark.line + 1, mark.column + 1),
+                    f"structure imbriquée sur plus de {MAX_DEPTH} niveaux",
+                    "Aucun fichier du format n'en demande autant : vérifiez les crochets et "
+                    "l'indentation.",
+                )
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def text_to_model(text: str, file: str, cls: type[T]) -> tuple[T | None, list[Diagnostic]]:
     """Parse one file's text as ``cls``; pure, so its result can be cached by content."""
     try:
+        if _looks_deep(text) and (deep := _too_deep(text, file)) is not None:
+            return None, [deep]
         node = _composer().compose(text)
     except MarkedYAMLError as exc:
         return None, [yaml_error_to_diagnostic(exc, text, file)]
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, [
+            error(
+                "S009",
+                Loc(file, line, col),
+                f"caractère interdit dans un fichier YAML (code {exc.character:#06x})",
+                "Retirez ce caractère invisible (souvent collé depuis un autre logiciel).",
+            )
+        ]
     if node is None:
         return None, [
             error("S007", Loc(file, 1, 1), "le fichier est vide", "Complétez-le ou supprimez-le.")

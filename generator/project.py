@@ -77,11 +77,11 @@ def check(
             for d in s.deliberations
             for a in d.annexes
         )
-        state = "|".join(f"{a}={os.path.isfile(a)}" for a in annexes)
+        state = "|".join(f"{a}={os.path.isfile(a)}:{os.path.realpath(a)}" for a in annexes)
         key = cache.fingerprint(f"{day}|{content}|{code_version()}|{state}") if cache else ""
         rules = cache.get(key) if cache is not None else None
         if rules is None:
-            rules = check_project(project, day, os.path.isfile, str(content))
+            rules = check_project(project, day, os.path.isfile, str(content), os.path.realpath)
             if cache is not None:
                 cache.put(key, rules)
         diagnostics += rules

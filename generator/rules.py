@@ -48,6 +48,8 @@ SEUIL_CINQ_JOURS = 3500
 
 #: Whether a path (relative to the current directory) is an existing file.
 FileExists = Callable[[str], bool]
+#: The real path of a path, symbolic links followed (``os.path.realpath``).
+Resolve = Callable[[str], str]
 
 
 def luhn_ok(digits: str) -> bool:
@@ -95,6 +97,7 @@ class Checker:
     today: dt.date
     exists: FileExists
     content: str
+    resolve: Resolve
 
     def __post_init__(self) -> None:
         self.membres: dict[str, Membre] = {m.id: m for m in self.project.membres}
@@ -783,7 +786,12 @@ class Checker:
         base = posixpath.dirname(d.pos.at.file)
         target = posixpath.normpath(posixpath.join(base, fichier))
         root = posixpath.normpath(self.content)
-        escapes = posixpath.isabs(fichier) or not target.startswith(root + "/")
+        escapes = (
+            posixpath.isabs(fichier)
+            or not target.startswith(root + "/")
+            # a symbolic link inside content/ may point anywhere: follow it
+            or not self.resolve(target).startswith(self.resolve(root) + "/")
+        )
         if escapes:
             self.out.append(
                 error(
@@ -1012,7 +1020,7 @@ class Checker:
 
 
 def check_project(
-    project: Project, today: dt.date, exists: FileExists, content: str
+    project: Project, today: dt.date, exists: FileExists, content: str, resolve: Resolve
 ) -> list[Diagnostic]:
     """Every rule over a loaded project; ``content`` is the folder annexes must stay in."""
-    return Checker(project, today, exists, content).run()
+    return Checker(project, today, exists, content, resolve).run()
