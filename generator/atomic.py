@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -22,9 +24,62 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+class Busy(Exception):
+    """Another process holds the lock; the message is French."""
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock`` (a file beside the outputs) for the block.
+
+    Two builds started at once would otherwise swap their folders into each other's place.
+    The lock is released by the system if the process dies, so it never needs cleaning.
+    """
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "?"
+            raise Busy(
+                f"une autre construction est en cours (processus {holder}) ; attendez sa fin"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+
+
+def _old(target: Path) -> Path:
+    return target.with_name(f".{target.name}-old")
+
+
+def recover_dirs(targets: Sequence[Path]) -> None:
+    """Finish or undo what a killed swap left: a folder moved aside but not replaced is put
+    back, and staging folders of dead builds are removed (call it under the lock)."""
+    for target in targets:
+        old = _old(target)
+        if old.exists():
+            if target.exists():
+                shutil.rmtree(old)
+            else:
+                old.rename(target)
+        for staging in target.parent.glob(f".{target.name}-*"):
+            if staging != old and staging.is_dir():
+                shutil.rmtree(staging, ignore_errors=True)
+
+
 def replace_dirs(jobs: Sequence[tuple[Path, Callable[[Path], None]]]) -> None:
     """Fill a staging folder beside each target, then swap them all in: if any step fails,
-    every target keeps its previous content."""
+    every target keeps its previous content. A kill during the swap itself (two renames per
+    folder) is repaired by ``recover_dirs`` at the next run."""
+    recover_dirs([target for target, _ in jobs])
     stagings: list[Path] = []
     try:
         for target, fill in jobs:
@@ -37,9 +92,7 @@ def replace_dirs(jobs: Sequence[tuple[Path, Callable[[Path], None]]]) -> None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
     for (target, _), staging in zip(jobs, stagings, strict=True):
-        old = target.with_name(f".{target.name}-old")
-        if old.exists():
-            shutil.rmtree(old)
+        old = _old(target)
         if target.exists():
             target.rename(old)
         staging.rename(target)

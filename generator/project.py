@@ -9,11 +9,12 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.atomic import replace_dirs
+from generator.atomic import Busy, exclusive, replace_dirs
 from generator.cache import Cache, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.export.actes import default_state_file, export_actes
@@ -111,7 +112,7 @@ def build(
     public = public_project(project)
 
     def fill_site(staging: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix=".documents-", dir=staging.parent) as tmp:
+        with tempfile.TemporaryDirectory(prefix=f".{out.name}-documents-", dir=out.parent) as tmp:
             documents = Path(tmp)
             with store_for(cache_dir) as store:
                 write_public_documents(public, documents, store, progress, settings)
@@ -143,7 +144,8 @@ def build(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
-    replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
+    with _locked(out):
+        replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
     return result
 
 
@@ -159,6 +161,25 @@ def write_public_documents(
     progress("Données ouvertes (SCDL, JSON)")
     export_scdl(public, folder / "donnees")
     export_json(public, folder / "donnees")
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """One build at a time writes beside ``out``."""
+    try:
+        with exclusive(out.parent / f".{out.name}.lock"):
+            yield
+    except Busy as exc:
+        raise RegistreError(
+            [
+                error(
+                    "G003",
+                    Loc(str(out)),
+                    str(exc),
+                    "Relancez la commande quand l'autre sera terminée ; rien n'a été écrit.",
+                )
+            ]
+        ) from None
 
 
 def official_dir(site: Path) -> Path:
@@ -196,8 +217,21 @@ def render_some(
                 )
             ]
         )
-    final = []
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out):
+        return _render_into(project, out, numeros, cache_dir, progress, settings)
+
+
+def _render_into(
+    project: Project,
+    out: Path,
+    numeros: set[str],
+    cache_dir: Path | None,
+    progress: Progress,
+    settings: RenderSettings | None,
+) -> list[Path]:
+    """The public extracts into ``out``, the official ones into ``officiel/``."""
+    final = []
     for variant, folder in ((public_project(project), out), (project, official_dir(out))):
         with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
             staging = Path(tmp)
