@@ -29,31 +29,25 @@ class Busy(Exception):
 
 
 @contextmanager
-def exclusive(lock: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock`` (a file beside the outputs) for the block.
+def exclusive(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (where the outputs are swapped) for the block.
 
     Two builds started at once would otherwise swap their folders into each other's place.
-    The lock is released by the system if the process dies, so it never needs cleaning.
+    The lock is taken on the folder itself (no lock file to clean) and released by the
+    system if the process dies.
     """
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a+") as f:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "?"
             raise Busy(
-                f"une autre construction est en cours (processus {holder}) ; attendez sa fin"
+                f"une autre construction est en cours dans {folder} ; attendez sa fin"
             ) from None
-        f.seek(0)
-        f.truncate()
-        f.write(str(os.getpid()))
-        f.flush()
-        try:
-            yield
-        finally:
-            f.seek(0)
-            f.truncate()
+        yield
+    finally:
+        os.close(fd)
 
 
 def _old(target: Path) -> Path:

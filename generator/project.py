@@ -167,7 +167,7 @@ def write_public_documents(
 def _locked(out: Path) -> Iterator[None]:
     """One build at a time writes beside ``out``."""
     try:
-        with exclusive(out.parent / f".{out.name}.lock"):
+        with exclusive(out.parent):
             yield
     except Busy as exc:
         raise RegistreError(

@@ -29,11 +29,15 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+#: State that builds write into content/ (the @CTES serials), not part of the sample itself.
+CONTENT_STATE = shutil.ignore_patterns("envois-actes.json")
+
+
 def sample_copy(folder: Path) -> Path:
-    """A writable copy of the sample content (a build writes state beside it, never in the
-    repository)."""
+    """A writable copy of the sample content as committed (a build writes state beside it,
+    never in the repository)."""
     target = folder / "content"
-    shutil.copytree(ROOT / "content", target)
+    shutil.copytree(ROOT / "content", target, ignore=CONTENT_STATE)
     return target
 
 

@@ -25,7 +25,7 @@ from generator.export.actes import (
 )
 from generator.model import Project
 from generator.project import build, check, official_dir
-from tests.conftest import ROOT, SHARED, TODAY
+from tests.conftest import CONTENT_STATE, ROOT, SHARED, TODAY
 
 SAMPLE = ROOT / "content"
 #: The transmission settings used when the sample does not carry its own ``actes`` block.
@@ -35,7 +35,7 @@ REAL = SHARED / "actes" / "exemple-SIC-EACT--210600730--20180115-1.tar.gz"
 
 
 def sample_copy(target: Path) -> Path:
-    shutil.copytree(SAMPLE, target)
+    shutil.copytree(SAMPLE, target, ignore=CONTENT_STATE)
     collectivite = target / "collectivite.yml"
     text = collectivite.read_text(encoding="utf-8")
     if not re.search(r"^actes:", text, re.MULTILINE):

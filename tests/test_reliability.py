@@ -58,7 +58,7 @@ def test_builds_killed_at_random_moments_leave_the_previous_outputs(
         # what a reader finds right after the kill, once the next run has tidied up
         recover_dirs([official, site])
         assert (_snapshot(site), _snapshot(official)) == before
-        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == [
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
             "content",
             "officiel",
             "site",
@@ -75,13 +75,13 @@ def test_a_second_build_at_the_same_time_is_refused_clearly(
     first = subprocess.Popen(
         _build_command(base_copy, site), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    lock = tmp_path / ".site.lock"
+    # the first build holds the lock once its staging folders appear
     deadline = time.monotonic() + 30
-    while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while not list(tmp_path.glob(".site-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
     code, out, _ = run_cli(*_build_command(base_copy, site)[3:])
     first_out, _ = first.communicate(timeout=120)
     assert first.returncode == 0, first_out
     assert code == 1
-    assert f"G003 une autre construction est en cours (processus {first.pid})" in out
+    assert f"G003 une autre construction est en cours dans {tmp_path} ; attendez sa fin" in out
     assert out.endswith("Rien n'a été écrit : 1 erreur(s) à corriger d'abord.\n")
