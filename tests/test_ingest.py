@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -317,3 +318,68 @@ def test_table_of_figures_in_the_head() -> None:
         "votants_n": 38,
     }
     assert table_figures(fold("Les présents et les votants sont\n3 4")) == {}
+
+
+def test_regression_absents_only_from_a_printed_count() -> None:
+    """Regression: ``absents`` was computed from the names listed (excused members, members
+    represented by a pouvoir, late arrivals…), a matter of definition; it is now null unless
+    the document prints a count (Putanges-le-Lac 2017 lists 13 absents and prints no count)."""
+    assert check_pdf(DOCS["putanges-le-lac_cr_registre_2017-10-06"]).absents is None
+    assert check_pdf(DOCS["lannion_pv_cm_2020-06-08"]).absents == 0  # « 0 absent »
+
+
+def test_regression_seance_date_not_from_the_convocation_or_the_previous_minutes() -> None:
+    """Regression: the first date on a line naming a séance or the council was taken, i.e.
+    the convocation's (Montpellier), the approved minutes' (L'Arbresle: « … SEANCE DU /
+    CONSEIL MUNICIPAL / DU 9 JUILLET 2013 » then « séance du 27 mai 2013 … approuvé »), or the
+    previous séance's joined to the convocation (Putanges-le-Lac 2017)."""
+    from generator.ingest.sections import seance_date
+
+    assert seance_date(
+        [
+            "COMPTE RENDU DE LA SEANCE DU",
+            "CONSEIL MUNICIPAL",
+            "DU 9 JUILLET 2013",
+            "",
+            "Le compte rendu de la séance du 27 mai 2013 est approuvé à l'unanimité",
+        ]
+    ) == dt.date(2013, 7, 9)
+    assert seance_date(
+        [
+            "Ville de X",
+            "Convocation du Conseil Municipal du 29 mai 2020, pour la séance du :",
+            "lundi 08 juin 2020",
+        ]
+    ) == dt.date(2020, 6, 8)
+    assert seance_date(
+        [
+            "COMMUNE DE X",
+            "Du 6 octobre 2017",
+            "joint à la convocation, le compte rendu de la séance du 25 septembre 2017",
+        ]
+    ) == dt.date(2017, 10, 6)
+
+
+def test_regression_numbered_deliberation_headings() -> None:
+    """Regression: headings « DEL2025-02 : … », « DE-2014/68 – … », « 1. D2024-15 - … »,
+    « D2025-035 - Objet : … », « DL-055-07-13 - … » were not cut into items (the PV read as a
+    handful of « 1. FINANCES » sections, or as one item)."""
+    from generator.ingest.sections import split_items
+
+    heads = [
+        "DEL2025-02 : Vote du compte financier unique",
+        "DE-2014/68 – Délégations de pouvoirs : Information",
+        "1.  D2024-15 - Compte Financier Unique 2023",
+        "D2025-035 - Objet : Adhésion au CAUE",
+        "DL-055-07-13 - Signature du marché",
+        "2020-290 du 23 mars 2020",
+    ]
+    lines = [line for h in heads for line in (h, "Texte.", "", "Le Conseil décide.")]
+    items = split_items(lines, [])
+    assert [(i.ref, i.objet) for i in items] == [
+        ("DEL2025-02", "Vote du compte financier unique"),
+        ("DE-2014/68", "Délégations de pouvoirs : Information"),
+        ("D2024-15", "Compte Financier Unique 2023"),
+        ("D2025-035", "Adhésion au CAUE"),
+        ("DL-055-07-13", "Signature du marché"),
+    ]

@@ -271,15 +271,9 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
     votants = att.votants_n
     if votants is None and presents is not None and procurations is not None:
         votants = presents + procurations
+    # only a printed count: the names listed under « Absents » leave open who is counted
+    # (excused members, members represented by a pouvoir, late arrivals, replaced titulaires)
     absents = att.absents_n
-    if absents is None and att.found and opening is not None:
-        titulaires = {m.suppleant_de for m in membres.values() if m.suppleant_de}
-        listed = (
-            {i for i, _ in roster.people}
-            - titulaires
-            - set(i for i, m in membres.items() if m.suppleant_de)
-        )
-        absents = len(listed - set(opening.presents))
     # names listed: literally, in a one-item extract; else those present where the head counts
     listed_presents = (
         len(att.presents)

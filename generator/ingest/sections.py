@@ -25,6 +25,13 @@ STRONG = [
     re.compile(r"^(?P<num>[A-Z]{2,6}_?\d{6,}[\w-]*)\s*$"),
     re.compile(r"^(?P<num>[A-Z]{1,5}-\d{4}/\d+)\s*[-–—]\s*(?P<objet>.+)"),
     re.compile(r"^(?P<num>\d{8}\s+\d{1,3})\s+(?P<objet>\S.+)"),
+    # a numbered deliberation heading, after an optional point number: « DEL2025-02 : … »,
+    # « DE-2014/68 – … », « 1. D2024-15 - … », « D2025-035 - Objet : … », « DL-055-07-13 - … »
+    re.compile(
+        r"^(?:\d{1,2}\s*[.)]\s*)?(?P<num>[A-Z]{1,4}[-_ ]?\d{4}\s*[-/_–]\s*\d{1,3}|"
+        r"[A-Z]{1,4}-\d{3}-\d{2}-\d{2})\s*[-–—:]\s*(?:Objet\s*:\s*)?"
+        r"(?P<objet>[A-Za-zÀ-ÿ«\"].+)"
+    ),
 ]
 WEAK = [
     re.compile(
@@ -81,14 +88,33 @@ def parse_date(text: str) -> dt.date | None:
     return min(cands)[1] if cands else None
 
 
+#: a line dating something else than the séance: the convocation, the posting, the approval
+#: of the previous minutes
+_OTHER_DATE = re.compile(
+    r"(?i)convo|affich|envoi|re[çc]u|publi|approuv|adopt|approbation|destinataire|"
+    r"pr[ée]c[ée]dent|t[ée]l[ée]transmis"
+)
+
+
 def seance_date(lines: list[str]) -> dt.date | None:
-    for line in lines[:40]:
-        if re.search(r"(?i)s[ée]ance|conseil|r[ée]union", line):
+    """The date of the séance: first in the title block (the first non-empty lines), then on a
+    line about the séance or the council (or just under one: « CONSEIL MUNICIPAL » / « DU 9
+    JUILLET 2013 »), then anywhere in the head; never from a line dating something else."""
+    head = [line for line in lines if line.strip()][:40]
+    for line in head[:5]:
+        if not _OTHER_DATE.search(line):
             d = parse_date(line)
             if d:
                 return d
-    for line in lines[:40]:
-        if not re.search(r"(?i)convo|affich|envoi|re[çc]u|publi", line):
+    for i, line in enumerate(head):
+        if _OTHER_DATE.search(line):
+            continue
+        if re.search(r"(?i)s[ée]ance|conseil|r[ée]union", " ".join(head[max(0, i - 2) : i + 1])):
+            d = parse_date(line)
+            if d:
+                return d
+    for line in head:
+        if not _OTHER_DATE.search(line):
             d = parse_date(line)
             if d:
                 return d
