@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from generator.model import Deliberation, Membre, Project, SeanceFiles, Tableau
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
@@ -74,9 +74,9 @@ class Extrait:
     certification: tuple[str, ...]
     signataire: tuple[str, str]
     transmission: tuple[str, ...]
-    recours: str = RECOURS
     #: The date of the document's metadata: the séance, so that builds are reproducible.
-    date: dt.date = field(default=dt.date(1970, 1, 1))
+    date: dt.date
+    recours: str = RECOURS
 
 
 def _accord(m: Membre | None, masculin: str, feminin: str) -> str:
