@@ -110,11 +110,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{'child MB':>8} {'1st search KB':>13}")
     for size in (int(s) for s in args.sizes.split(",")):
         run = subprocess.run(
-            [sys.executable, __file__, "--measure", str(size)],
-            capture_output=True,
-            text=True,
-            check=True,
+            [sys.executable, __file__, "--measure", str(size)], capture_output=True, text=True
         )
+        if run.returncode:
+            print(f"{size:>6} failed:\n{run.stderr[-3000:]}")
+            continue
         r = json.loads(run.stdout.strip().splitlines()[-1])
         print(
             f"{r['size']:>6} {r['pages']:>6} {r['generate']:>7.1f} {r['site']:>7.1f} "
