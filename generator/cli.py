@@ -29,6 +29,7 @@ from generator.project import (
     official_dir,
     render_some,
 )
+from generator.public import public_project
 from generator.skeleton import SkeletonError, new_deliberation, new_seance
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -257,11 +258,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                         cache_dir=common["cache_dir"],
                         progress=progress,
                     )
-                else:
-                    written = [
-                        export_scdl(result.project, args.out),
-                        *export_json(result.project, args.out),
-                    ]
+                else:  # open data: the public version, occulted passages hidden
+                    public = public_project(result.project)
+                    written = [export_scdl(public, args.out), *export_json(public, args.out)]
             except RegistreError as exc:
                 return _refused(out, exc)
         for path in written:

@@ -131,3 +131,23 @@ def test_new_refuses_an_existing_seance(base_copy: Path) -> None:
     code, _, err = run_cli("new", "--content", str(base_copy), "seance", "2024-05-16")
     assert code == 2
     assert err == (f"registre : le dossier {base_copy / 'seances' / '2024-05-16'} existe déjà\n")
+
+
+def test_export_scdl_publishes_the_occulted_version(base_copy: Path, tmp_path: Path) -> None:
+    """Regression: the command exported the project as written, private passages included."""
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    text = delib.read_text(encoding="utf-8").replace(
+        "objet: Vente de la parcelle AB 112 au lieu-dit Les Prés",
+        "objet: Vente de la parcelle AB 112 à M. Jean MARTINEAU",
+    )
+    delib.write_text(text + "occulter: [M. Jean MARTINEAU]\n", encoding="utf-8")
+    out = tmp_path / "donnees"
+    code, printed, _ = run_cli(
+        *("export", "scdl", "--content", str(base_copy), "--out", str(out)),
+        *("--no-cache", "--today", "2026-11-22"),
+    )
+    assert code == 0, printed
+    csv = (out / "deliberations.csv").read_text(encoding="utf-8")
+    assert "Vente de la parcelle AB 112 à [occulté]" in csv
+    for path in out.iterdir():
+        assert "MARTINEAU" not in path.read_text(encoding="utf-8"), path
