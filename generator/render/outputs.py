@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.atomic import write_bytes
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.render.context import deliberation_to_extrait, seance_to_liste
@@ -47,11 +48,7 @@ class Store:
 
     def put(self, key: str, suffix: str, data: bytes) -> Path:
         target = self.path(key, suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
+        write_bytes(target, data)
         return target
 
     def link(self, key: str, suffix: str, destination: Path) -> None:
