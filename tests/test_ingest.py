@@ -92,6 +92,41 @@ def test_scans_have_no_text_layer() -> None:
         assert report.message is not None and "OCR" in report.message
 
 
+BAD = ROOT / "tests" / "fixtures" / "ingest-bad"
+
+
+def _image_only_pdf() -> bytes:
+    """Three pages, each a raster image (a scan without its text layer), composed by Typst."""
+    return typst_pdf(
+        '#set page(paper: "a4", margin: 1cm)\n'
+        "#for i in range(3) [#image(bytes(range(200 * 280).map(k => calc.rem(k * 7 + i, 256))), "
+        'format: (encoding: "luma8", width: 200, height: 280), width: 100%)]\n'
+    )
+
+
+def _long_pv(pages: int) -> bytes:
+    """A procès-verbal of ``pages`` pages, one deliberation a page, composed by Typst."""
+    return typst_pdf(
+        '#set page(paper: "a4")\n#set text(lang: "fr", size: 10pt)\n'
+        "= Commune de Montaigu-sur-Loire\n"
+        "Procès-verbal de la séance du conseil municipal du 12 mars 2024\n\n"
+        "Présents : M. Jean DUPONT, Mme Marie DURAND, M. Paul MARTIN\n\n"
+        f"#for i in range(1, {pages}) [\n#pagebreak()\n"
+        "Délibération n° 2024-#i -- Objet numéro #i\n\n"
+        "#for j in range(4) [Le conseil municipal, après en avoir délibéré, approuve la "
+        "convention numéro #i et autorise le maire à la signer. ]\n\n"
+        "Pour : 3, Contre : 0, Abstentions : 0\n]\n"
+    )
+
+
+def typst_pdf(source: str) -> bytes:
+    import typst
+
+    data = typst.compile(source.encode("utf-8"), format="pdf")
+    assert isinstance(data, bytes)
+    return data
+
+
 def _bad_files(tmp: Path) -> dict[str, Path]:
     real = DOCS["002_91caae8e95b269c5"].read_bytes()
     files = {
@@ -100,27 +135,75 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
         "tronque.pdf": real[: len(real) // 3],
         "entete-seul.pdf": b"%PDF-1.7\n%%EOF\n",
         "malforme.pdf": b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-        b"trailer <<>>\n",
+        b"trailer <<>>\n%%EOF\n",
+        "image.pdf": _image_only_pdf(),
     }
     out = {}
     for name, data in files.items():
         (tmp / name).write_bytes(data)
         out[name] = tmp / name
+    for path in sorted(BAD.glob("*.pdf")):
+        out[path.name] = path
     return out
 
 
+#: each bad input's status and message, word for word
+BAD_REPORTS = {
+    "vide.pdf": ("unreadable", "fichier vide (0 octet)"),
+    "texte.pdf": ("unreadable", "ce n'est pas un PDF (signature %PDF absente)"),
+    "tronque.pdf": (
+        "unreadable",
+        "PDF tronqué : la fin du fichier manque (marque %%EOF absente)",
+    ),
+    "entete-seul.pdf": ("unreadable", "PDF endommagé, illisible (PDFSyntaxError)"),
+    "malforme.pdf": ("unreadable", "PDF endommagé, illisible (PDFSyntaxError)"),
+    "image.pdf": (
+        "no_text_layer",
+        "3 page(s), 0 lettres seulement : document scanné sans couche texte ; la "
+        "reconnaissance de caractères (OCR) n'est pas prise en charge",
+    ),
+    # tests/fixtures/ingest-bad (README.md there says how they were made)
+    "chiffre-aes256.pdf": ("unreadable", "PDF chiffré : mot de passe requis"),
+    "chiffre-rc4.pdf": ("unreadable", "PDF chiffré : mot de passe requis"),
+    "chiffre-certificat.pdf": (
+        "unreadable",
+        "PDF chiffré par une méthode non prise en charge (certificat…)",
+    ),
+    # only the owner's password: printing and copying forbidden, reading allowed
+    "protege.pdf": ("ok", None),
+}
+
+
 def test_bad_inputs_yield_a_status_and_a_message(tmp_path: Path) -> None:
-    for name, path in _bad_files(tmp_path).items():
-        report = check_pdf(path)
-        assert report.status in ("unreadable", "not_a_deliberation", "no_text_layer"), name
-        assert report.message, name
+    reports = {name: check_pdf(path) for name, path in _bad_files(tmp_path).items()}
+    assert {name: (r.status, r.message) for name, r in reports.items()} == BAD_REPORTS
+    (d,) = reports["protege.pdf"].deliberations
+    assert (d.ref, d.declared_total, d.expected_total) == ("2024-01", 3, 3)
 
 
 def test_a_bad_file_does_not_stop_a_batch(tmp_path: Path) -> None:
     bad = _bad_files(tmp_path)
-    paths = [bad["vide.pdf"], DOCS["004_465084a1f6b77f0d"], bad["texte.pdf"]]
+    (tmp_path / "long.pdf").write_bytes(_long_pv(500))
+    paths = [
+        bad["vide.pdf"],
+        tmp_path / "long.pdf",
+        bad["chiffre-aes256.pdf"],
+        DOCS["004_465084a1f6b77f0d"],
+        bad["image.pdf"],
+        bad["texte.pdf"],
+        bad["tronque.pdf"],
+    ]
     reports = check_pdfs(paths, workers=2, timeout=60)
-    assert [r.status for r in reports] == ["unreadable", "ok", "unreadable"]
+    assert [(r.status, r.message) for r in reports] == [
+        BAD_REPORTS["vide.pdf"],
+        ("ok", "seules les 400 premières pages ont été lues"),
+        BAD_REPORTS["chiffre-aes256.pdf"],
+        ("ok", None),
+        BAD_REPORTS["image.pdf"],
+        BAD_REPORTS["texte.pdf"],
+        BAD_REPORTS["tronque.pdf"],
+    ]
+    assert reports[1].pages == 500 and len(reports[1].deliberations) == 399
     assert exit_code(reports) == 2
     assert '"status": "ok"' in reports_to_json(reports)
 
@@ -383,3 +466,19 @@ def test_regression_numbered_deliberation_headings() -> None:
         ("D2025-035", "Adhésion au CAUE"),
         ("DL-055-07-13", "Signature du marché"),
     ]
+
+
+def test_regression_items_sharing_a_number() -> None:
+    """Regression (found by tests/test_fuzz_pdf.py): three items numbered « 1. » (numbering
+    restarting in each chapter) and a bound citing point 2 made an order of passage shorter
+    than the items, and the cross-check raised IndexError."""
+    from generator.ingest.crosscheck import crosscheck
+    from generator.ingest.sections import parse_document
+    from generator.ingest.text import Line, PdfText, Segment
+
+    texts = ["Présents : M. Jean DUPONT (à partir du 2), Mme Marie DURAND, M. Paul MARTIN"]
+    for title in ("FINANCES", "PERSONNEL", "URBANISME"):
+        texts += [f"1. {title} DE LA COMMUNE", "Texte.", "Pour : 2"]
+    lines = [Line(1, 12.0 * i, (Segment(40, 400, t),), 10) for i, t in enumerate(texts)]
+    check = crosscheck(parse_document(PdfText(pages=1, lines=lines)))
+    assert [(i.ref, i.declared_total) for i in check.items] == [("1", 2)] * 3

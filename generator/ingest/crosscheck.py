@@ -299,9 +299,7 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
             anomalies.append(f"liste des {kind} : ({n}) annoncés, {listed_n} noms lus")
     items: list[ItemCheck] = []
     for i, item in enumerate(doc.items):
-        point = seance.ordre_de_passage[i] if not att.ordre else (item.point or item.ref or "")
-        if not att.ordre:
-            point = item.point or item.ref or f"#{i + 1}"
+        point = item.point or item.ref or ("" if att.ordre else f"#{i + 1}")
         pp = presence.at(point) if att.found else None
         fallback = att.votants_n if doc.single else None
         declared = item.vote.declared_total(fallback)

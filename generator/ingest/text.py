@@ -31,6 +31,9 @@ class TextSettings:
     min_letters_per_page: int = 200
     #: Pages beyond this are not read (the report says so).
     max_pages: int = 400
+    #: More drawing operations than this on one page (glyphs, paths, images, forms): a file
+    #: built to keep the reader busy (forms drawing forms drawing forms…) is refused.
+    max_operations_per_page: int = 300_000
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,37 @@ class PdfError(Exception):
 Char = tuple[float, float, float, float, str]
 
 
+class _Overload(Exception):
+    """A page draws more than ``TextSettings.max_operations_per_page`` things."""
+
+
 def _device_class() -> Any:
     from pdfminer.pdfdevice import PDFTextDevice
 
     class CharDevice(PDFTextDevice):
         """Records each glyph's position and text; no layout objects."""
 
-        def __init__(self, rsrcmgr: Any) -> None:
+        def __init__(self, rsrcmgr: Any, budget: int) -> None:
             super().__init__(rsrcmgr)
             self.chars: list[tuple[float, float, float, float, str]] = []
+            self.budget = budget
+            self.operations = 0
+
+        def _count(self) -> None:
+            self.operations += 1
+            if self.operations > self.budget:
+                raise _Overload
+
+        def begin_figure(self, name: str, bbox: Any, matrix: Any) -> None:
+            self._count()
+
+        def paint_path(
+            self, graphicstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Any
+        ) -> None:
+            self._count()
+
+        def render_image(self, name: str, stream: Any) -> None:
+            self._count()
 
         def render_char(
             self,
@@ -103,6 +128,7 @@ def _device_class() -> Any:
             ncs: Any,
             graphicstate: Any,
         ) -> float:
+            self._count()
             try:
                 text = font.to_unichr(cid)
             except Exception:
@@ -159,7 +185,7 @@ def page_chars_to_lines(chars: list[Char], page: int, settings: TextSettings) ->
 
 
 def _open(data: bytes) -> Any:
-    from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser
 
     if not data:
@@ -170,8 +196,22 @@ def _open(data: bytes) -> Any:
         return PDFDocument(PDFParser(io.BytesIO(data)))
     except PDFPasswordIncorrect as exc:
         raise PdfError("unreadable", "PDF chiffré : mot de passe requis") from exc
+    except PDFEncryptionError as exc:  # a certificate, an unknown handler or algorithm
+        raise PdfError(
+            "unreadable", "PDF chiffré par une méthode non prise en charge (certificat…)"
+        ) from exc
     except Exception as exc:  # pdfminer raises many types on damaged files
-        raise PdfError("unreadable", f"PDF illisible ou tronqué ({type(exc).__name__})") from exc
+        raise _damaged(data, exc) from exc
+
+
+def _damaged(data: bytes, exc: Exception) -> PdfError:
+    """The error for a file pdfminer gave up on: cut short (its end marker is missing), or
+    damaged otherwise (the reader's complaint is named)."""
+    if b"%%EOF" not in data[-1024:]:
+        return PdfError(
+            "unreadable", "PDF tronqué : la fin du fichier manque (marque %%EOF absente)"
+        )
+    return PdfError("unreadable", f"PDF endommagé, illisible ({type(exc).__name__})")
 
 
 def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
@@ -188,7 +228,7 @@ def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
     if not getattr(document, "is_extractable", True):
         pass  # extraction restrictions are not access restrictions; read anyway
     rsrc = PDFResourceManager(caching=True)
-    device = _device_class()(rsrc)
+    device = _device_class()(rsrc, settings.max_operations_per_page)
     interpreter = PDFPageInterpreter(rsrc, device)
     result = PdfText(pages=0)
     try:
@@ -199,8 +239,16 @@ def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
                 result.pages += sum(1 for _ in pages) + 1
                 break
             device.chars = []
+            device.operations = 0
             try:
                 interpreter.process_page(page)
+            except _Overload as exc:
+                budget = f"{settings.max_operations_per_page:,}".replace(",", " ")
+                raise PdfError(
+                    "unreadable",
+                    f"page {number} : plus de {budget} opérations de dessin, lecture arrêtée "
+                    "(PDF anormal ou construit pour bloquer la lecture)",
+                ) from exc
             except Exception:
                 continue  # a damaged page: keep the others
             box = page.mediabox or (0, 0, 595, 842)
@@ -213,9 +261,7 @@ def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
         raise
     except Exception as exc:
         if result.pages == 0:
-            raise PdfError(
-                "unreadable", f"PDF illisible ou tronqué ({type(exc).__name__})"
-            ) from exc
+            raise _damaged(data, exc) from exc
     if result.pages == 0:
         raise PdfError("unreadable", "le PDF ne contient aucune page lisible")
     return result
