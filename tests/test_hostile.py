@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from generator.load import text_to_model
 from generator.model import Deliberation, Seance
 from generator.project import check
-from tests.conftest import BASE, TODAY
+from tests.conftest import BASE, TODAY, run_cli
 
 DELIB = (BASE / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml").read_text("utf-8")
 SEANCE = (BASE / "seances" / "2024-05-16" / "seance.yml").read_text("utf-8")
@@ -86,3 +86,28 @@ def test_fuzzed_yaml_only_ever_gives_diagnostics(text: str) -> None:
         assert value is not None or diags, "refused without a word"
         for d in diags:
             assert d.loc.file == "f.yml" and d.message and d.code[0] == "S"
+
+
+def test_a_50_mb_file_is_refused_quickly_and_nothing_is_built(
+    base_copy: Path, tmp_path: Path
+) -> None:
+    """A 50 MB deliberation is refused from its size, before it is read (issue #7)."""
+    big = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    big.write_text(DELIB + ("# " + "x" * 1021 + "\n") * (50 * 1024), encoding="utf-8")
+    assert big.stat().st_size > 50 * 1024 * 1024
+    options = ("--content", str(base_copy), "--no-cache", "--today", str(TODAY))
+    start = time.perf_counter()
+    code, out, err = run_cli("check", *options)
+    assert time.perf_counter() - start < 5
+    assert (code, err) == (1, "")
+    assert out.startswith(
+        f"{big}: S008 le fichier est trop gros (50 Mo ; 5 Mo au plus)\n"
+        "    → Un fichier YAML décrit une séance ou une délibération : placez les longs "
+        "documents en annexe (PDF).\n"
+    )
+    site = tmp_path / "site"
+    start = time.perf_counter()
+    code, out, err = run_cli("build", *options, "--out", str(site))
+    assert time.perf_counter() - start < 5
+    assert code == 1 and "S008" in out and "Rien n'a été écrit" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
