@@ -482,3 +482,65 @@ def test_regression_items_sharing_a_number() -> None:
     lines = [Line(1, 12.0 * i, (Segment(40, 400, t),), 10) for i, t in enumerate(texts)]
     check = crosscheck(parse_document(PdfText(pages=1, lines=lines)))
     assert [(i.ref, i.declared_total) for i in check.items] == [("1", 2)] * 3
+
+
+def test_regression_nearly_upright_text_is_read(tmp_path: Path) -> None:
+    """Regression: the OCR layer of a scan fed in slightly askew (Putanges-le-Lac 2024: a
+    rotation of 0.3°) was dropped, glyph by glyph, as « not upright », and with it half of the
+    votes; text turned by a few degrees is now read, text set at an angle still is not."""
+    from generator.ingest.text import read_pdf
+
+    path = tmp_path / "penche.pdf"
+    path.write_bytes(
+        typst_pdf(
+            "#rotate(0.4deg)[Le conseil adopte. Pour : 3, Contre : 0]\n#rotate(20deg)[Tampon : 5]\n"
+        )
+    )
+    assert [line.text for line in read_pdf(path).lines] == [
+        "Le conseil adopte. Pour : 3, Contre : 0"
+    ]
+
+
+def test_regression_a_count_glued_to_a_word_is_not_a_vote() -> None:
+    """Regression: « frais de gestion versés au CDG60 pour sa gestion » (Pierrefonds 2025) was
+    read as « 60 pour », and the item's unanimity as a vote of 60."""
+    v = find_vote(
+        "les frais de gestion qui seront versés au CDG60 pour sa gestion du contrat.\n"
+        "Le Conseil Municipal, après en avoir délibéré, à l'unanimité : DÉCIDE d'adhérer."
+    )
+    assert (v.pour, v.unanimite) == (None, True)
+
+
+def test_numbered_items_without_a_vote_are_kept_once() -> None:
+    """A deliberation number heads an item even when no vote is read (a « prise d'acte », a
+    vote postponed); listed again in the agenda or a closing list, it is kept once, where its
+    text is. Items under a mere point number still need a vote."""
+    from generator.ingest.sections import parse_document
+    from generator.ingest.text import Line, PdfText, Segment
+
+    agenda = ["DE-2014/1 – Budget", "DE-2014/2 – Rapport annuel", "DE-2014/3 – Voirie"]
+    texts = [
+        "Présents : M. Jean DUPONT, Mme Marie DURAND, M. Paul MARTIN",
+        *agenda,
+        "",
+        "DE-2014/1 – Budget",
+        "Le conseil adopte le budget.",
+        "Pour : 3",
+        "DE-2014/2 – Rapport annuel",
+        "Le conseil prend acte du rapport annuel du délégataire.",
+        "Le rapport est présenté par le maire, puis commenté.",
+        "DE-2014/3 – Voirie",
+        "Le conseil adopte les travaux.",
+        "Pour : 3",
+        "1. QUESTIONS DIVERSES",
+        "Aucune.",
+        *agenda,
+    ]
+    lines = [Line(1, 12.0 * i, (Segment(40, 400, t),), 10) for i, t in enumerate(texts) if t]
+    doc = parse_document(PdfText(pages=1, lines=lines))
+    assert [(i.ref, i.vote.empty) for i in doc.items] == [
+        ("DE-2014/1", False),
+        ("DE-2014/2", True),
+        ("DE-2014/3", False),
+    ]
+    assert "prend acte" in doc.items[1].text

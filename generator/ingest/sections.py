@@ -62,6 +62,8 @@ class Item:
     text: str
     vote: ParsedVote = field(default_factory=ParsedVote)
     events: list[Event] = field(default_factory=list)
+    #: headed by a deliberation number (a strong heading), not by a mere point number
+    numbered: bool = False
 
 
 @dataclass
@@ -161,6 +163,7 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
         m = _heading(line, STRONG)
         if m:
             marks.append((i, m))
+    numbered = bool(marks)
     if not marks:
         for i, line in enumerate(lines):
             m = _heading(line, WEAK)
@@ -211,7 +214,8 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
         ):
             ref = info.get("point")
         point = info.get("point") or info.get("num")
-        items.append(Item(ref, point, objet.strip().strip("*") if objet else None, text))
+        objet = objet.strip().strip("*") if objet else None
+        items.append(Item(ref, point, objet, text, numbered=numbered))
     if not items:
         for line in side:
             m = re.match(r"(?i)^n\s*°\s*(\d{4}\s*/\s*\d+)", line.strip())
@@ -220,6 +224,24 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
                 items.append(Item(ref, ref, None, "\n".join(lines)))
                 break
     return items
+
+
+def _kept(items: list[Item]) -> list[Item]:
+    """The items of a document with several votes: those with a vote, and those headed by a
+    deliberation number although no vote is read (a report, a « prise d'acte », a vote
+    postponed). A number met more than once (in the agenda or a closing list, and in the body)
+    is kept where it has a vote, else where its text is longest. Items under a mere point
+    number need a vote: such numbers also start the agenda's lines and numbered paragraphs."""
+    voted_refs = {it.ref for it in items if not it.vote.empty}
+    longest: dict[str | None, int] = {}
+    for i, it in enumerate(items):
+        if it.ref not in longest or len(it.text) >= len(items[longest[it.ref]].text):
+            longest[it.ref] = i
+    return [
+        it
+        for i, it in enumerate(items)
+        if not it.vote.empty or (it.numbered and it.ref not in voted_refs and longest[it.ref] == i)
+    ]
 
 
 def parse_document(pdf: PdfText) -> ParsedDoc:
@@ -244,7 +266,7 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
     voted = [it for it in items if not it.vote.empty]
     single = len(items) <= 1 or len(voted) <= 1
     if not single:
-        items = voted
+        items = _kept(items)
     first_vote = len(body)
     if items:
         full = "\n".join(body)

@@ -139,7 +139,8 @@ def _device_class() -> Any:
                 width = 0.5
             adv = width * fontsize * scaling
             a, b, c, d, e, f = matrix
-            if text and b == 0 and c == 0 and a > 0 and d > 0:
+            # upright text, or nearly (the OCR layer of a scan fed in slightly askew)
+            if text and a > 0 and d > 0 and abs(b) <= 0.1 * a and abs(c) <= 0.1 * d:
                 self.chars.append((e, e + adv * a, f + rise * d, fontsize * d, text))
             return float(adv)
 

@@ -28,6 +28,9 @@ _LABELS = {
     "votants": r"(?:nombre de )?votants",
     "exprimes": r"suffrages? exprimes",
 }
+#: a count stands apart: not glued to a word (« CDG60 pour sa gestion »), but for the label
+#: before it (« 29 VOIX POUR2 NE PRENNENT PAS PART AU VOTE »)
+_FREE = r"(?:(?<![\da-z])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentions))"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _label, _word in _LABELS.items():
     _PATTERNS.append((_label, re.compile(rf"\b{_word}\s*(?::|=)\s*{_NUM}{_UNIT}")))
@@ -35,7 +38,7 @@ for _label, _word in _LABELS.items():
         (
             _label,
             re.compile(
-                rf"(?<!\d){_NUM}\s*(?:voix\s+|votes?\s+|suffrages?\s+|bulletins?\s+)?{_word}(?![a-z])"
+                rf"{_FREE}{_NUM}\s*(?:voix\s+|votes?\s+|suffrages?\s+|bulletins?\s+)?{_word}(?![a-z])"
             ),
         )
     )
