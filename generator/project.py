@@ -117,7 +117,7 @@ def build(
             with store_for(cache_dir) as store:
                 write_public_documents(public, documents, store, progress, settings)
             progress("Site public")
-            build_site(public, documents, staging)
+            build_site(public, documents, staging, cache=cache_dir)
         progress("Schémas JSON du format")
         write_schemas(staging / "schemas")
 

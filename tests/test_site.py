@@ -87,8 +87,10 @@ def test_search_then_open_the_deliberation_and_read_its_vote(
 ) -> None:
     url, _ = sample
     page.goto(url + "recherche/")
-    page.get_by_role("textbox").fill("déchets ménagers accord-cadre")
-    first = page.locator(".pagefind-ui__result-link").first
+    page.get_by_role("searchbox", name="Rechercher dans les délibérations").fill(
+        "déchets ménagers accord-cadre"
+    )
+    first = page.locator(".registre-recherche__lien").first
     first.wait_for(timeout=15_000)
     assert "2024_003" in (first.get_attribute("href") or "")
     first.click()

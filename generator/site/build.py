@@ -1,28 +1,45 @@
 """Build the public site with mkdocs-material, then index it with Pagefind.
 
-The pages come from ``pages.py`` through the mkdocs hook (``hooks.py``): ``build_site`` hands
-the hook the pages and the folder of documents (PDFs…) to publish; under ``mkdocs serve`` the
-hook computes them itself from ``content/``. Pagefind's index is split in small fragments: the
-first search loads a few hundred kilobytes whatever the size of the archive (mkdocs-material's
-own index is one file that grows with it).
+The pages come from ``pages.py``. Under ``mkdocs serve`` (or a bare ``mkdocs build``) the hook
+(``hooks.py``) adds them to an ordinary mkdocs build. ``registre build`` renders them itself,
+for a large archive: the texts' HTML is kept by text hash, each rendered page is kept under
+the hash of its Markdown in the cache's ``site/`` folder, and only the pages whose Markdown
+changed (and all of them when the theme, ``mkdocs.yml`` or the collectivité's name changed)
+go through mkdocs again, shared among worker processes (``render.py``). The output folder is
+then filled with hard links to the kept pages and to the documents.
+
+Pagefind's index is split in small fragments: the first search loads a few hundred kilobytes
+whatever the size of the archive (mkdocs-material's own index is one file that grows with it).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import pagefind_bin
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
 
+from generator.atomic import write_text
 from generator.model import Project
-from generator.render.markdown import markdown_to
+from generator.render.markdown import markdown_to_cached
 from generator.site.pages import Page, SiteData, project_to_pages
+from generator.site.render import RenderJob, render_pages, shares
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = ROOT / "mkdocs.yml"
+#: What the theme is made of besides mkdocs.yml: an edit there renders every page again.
+THEME_FILES = ROOT / "templates" / "site"
 
 
 @dataclass(frozen=True)
@@ -34,40 +51,183 @@ class SiteInputs:
     documents: Path
 
 
-#: Set by ``build_site`` for the duration of a build; None under ``mkdocs serve``.
-CURRENT: SiteInputs | None = None
+@dataclass(frozen=True)
+class SiteSettings:
+    """How ``build_site`` spreads its work."""
+
+    #: Worker processes for pandoc and for mkdocs (the machine's cores by default).
+    workers: int = os.cpu_count() or 1
+    #: Below this many pages to render, they are rendered in this process: starting a worker
+    #: (mkdocs, the theme, the list of files) costs more than it saves.
+    serial_below: int = 300
 
 
-def project_to_inputs(project: Project, documents: Path) -> SiteInputs:
+class SiteBuildError(Exception):
+    """mkdocs warned while rendering pages (a broken link…): the site is not published."""
+
+
+def project_to_inputs(
+    project: Project,
+    documents: Path,
+    cache: Path | None = None,
+    settings: SiteSettings | None = None,
+) -> SiteInputs:
     """The site's pages; the délibérations' Markdown goes through pandoc, raw HTML disabled."""
+    workers = (settings or SiteSettings()).workers
     delibs = [d for s in project.seances for d in s.deliberations]
-    textes = dict(
-        zip((d.numero for d in delibs), markdown_to([d.texte for d in delibs], "html"), strict=True)
-    )
+    html = markdown_to_cached([d.texte for d in delibs], "html", cache, workers)
+    textes = dict(zip((d.numero for d in delibs), html, strict=True))
     pages = project_to_pages(SiteData(project, textes))
     return SiteInputs(project.collectivite.nom, tuple(pages), documents)
 
 
 def index_search(site: Path) -> None:
     """Pagefind over the built site; its fragments land in ``site/pagefind/``."""
-    subprocess.run(
+    run = subprocess.run(
         [str(pagefind_bin.get_executable()), "--site", str(site), "--silent"],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if run.returncode:
+        raise SiteBuildError(f"Pagefind a échoué : {run.stdout}{run.stderr}")
 
 
-def build_site(project: Project, documents: Path, out: Path, config_file: Path = CONFIG) -> None:
-    """Build the whole site into ``out`` (emptied first by mkdocs)."""
-    global CURRENT
-    CURRENT = project_to_inputs(project, documents)
-    try:
-        config = load_config(str(config_file), site_dir=str(out))
-        config.plugins.on_startup(command="build", dirty=False)
+def _fingerprint(site_name: str) -> str:
+    """What every page depends on besides its own Markdown."""
+    digest = hashlib.sha256(site_name.encode())
+    for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
+        digest.update(f"{package}={version(package)}".encode())
+    for path in [CONFIG, Path(__file__).with_name("render.py"), *sorted(THEME_FILES.rglob("*"))]:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Kept:
+    """The rendered pages kept between builds: ``html/`` and what each was rendered from."""
+
+    folder: Path
+    fingerprint: str
+
+    @property
+    def html(self) -> Path:
+        return self.folder / "html"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / "pages.json"
+
+    def load(self) -> dict[str, str]:
+        """Page path → hash of the Markdown its kept HTML was rendered from."""
         try:
-            mkdocs_build(config)
-        finally:
-            config.plugins.on_shutdown()
-    finally:
-        CURRENT = None
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
+            shutil.rmtree(self.html, ignore_errors=True)
+            return {}
+        pages = data.get("pages")
+        return pages if isinstance(pages, dict) else {}
+
+    def save(self, pages: dict[str, str]) -> None:
+        payload = {"fingerprint": self.fingerprint, "pages": pages}
+        write_text(self.manifest_path, json.dumps(payload, sort_keys=True))
+
+
+@contextmanager
+def _kept_folder(cache: Path | None) -> Iterator[Path]:
+    if cache is not None:
+        yield cache / "site"
+        return
+    with tempfile.TemporaryDirectory(prefix="registre-site-") as tmp:
+        yield Path(tmp)
+
+
+def _page_key(page_text: str) -> str:
+    return hashlib.sha256(page_text.encode()).hexdigest()
+
+
+def _render(jobs: list[RenderJob]) -> list[str]:
+    if len(jobs) <= 1:
+        return [w for job in jobs for w in render_pages(job)]
+    with ProcessPoolExecutor(len(jobs), mp_context=mp.get_context("spawn")) as pool:
+        return [w for warnings in pool.map(render_pages, jobs) for w in warnings]
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file of ``source`` into ``target`` (copy across file systems)."""
+    for folder, _, names in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(Path(folder) / name, target / rel / name)
+            except OSError:
+                shutil.copyfile(Path(folder) / name, target / rel / name)
+
+
+def _dest(path: str) -> str:
+    """Where mkdocs writes a page (``use_directory_urls``)."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def build_site(
+    project: Project,
+    documents: Path,
+    out: Path,
+    *,
+    cache: Path | None = None,
+    config_file: Path = CONFIG,
+    settings: SiteSettings | None = None,
+) -> None:
+    """Build the whole site into the empty folder ``out``; raise ``SiteBuildError`` if mkdocs
+    warned (the pages are generated: a warning is a bug of Registre, not of the content)."""
+    settings = settings or SiteSettings()
+    inputs = project_to_inputs(project, documents, cache, settings)
+    texts = {page.path: page.text() for page in inputs.pages}
+    with _kept_folder(cache) as folder:
+        kept = _Kept(folder, _fingerprint(inputs.site_name))
+        manifest = kept.load()
+        keys = {path: _page_key(text) for path, text in texts.items()}
+        todo = [
+            (path, texts[path])
+            for path in texts
+            if manifest.get(path) != keys[path] or not (kept.html / _dest(path)).is_file()
+        ]
+        rendered = {path for path, _ in todo}
+        removed = set(manifest) - set(texts)
+        for path in removed:
+            (kept.html / _dest(path)).unlink(missing_ok=True)
+        # forget the pages about to be rendered: a build killed half-way renders them again
+        kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered})
+        document_files = tuple(
+            str(p.relative_to(documents)) for p in sorted(documents.rglob("*")) if p.is_file()
+        )
+        n = 1 if len(todo) < settings.serial_below else max(1, settings.workers)
+        # the theme's templates (sitemap…) list every page: written again when any changed
+        parts = shares(todo, n) or ([()] if removed else [])
+        jobs = [
+            RenderJob(
+                str(config_file),
+                str(kept.html.resolve()),
+                inputs.site_name,
+                tuple(texts),
+                part,
+                str(documents.resolve()),
+                document_files,
+                statics=k == 0,
+            )
+            for k, part in enumerate(parts)
+        ]
+        warnings = _render(jobs)
+        if warnings:
+            raise SiteBuildError("\n".join(warnings))
+        kept.save(keys)
+        _link_tree(kept.html, out)
+    _link_tree(documents, out)
     index_search(out)

@@ -1,9 +1,9 @@
 """mkdocs hooks (named in mkdocs.yml): the site's pages, generated from ``content/``.
 
-Under ``registre build``, ``generator.site.build.build_site`` has computed the pages and the
-documents already. Under ``mkdocs serve`` or a bare ``mkdocs build``, the hook checks
-``content/`` itself (cached by file content, so a reload after editing one YAML file re-reads
-only that file) and renders the documents that changed into ``.registre-cache/apercu/``.
+``registre build`` renders the pages itself (``generator.site.build``); under ``mkdocs serve``
+or a bare ``mkdocs build``, this hook checks ``content/`` (cached by file content, so a reload
+after editing one YAML file re-reads only that file) and renders the documents that changed
+into ``.registre-cache/apercu/``.
 """
 
 from __future__ import annotations
@@ -42,11 +42,11 @@ def preview_inputs(root: Path) -> site_build.SiteInputs:
             write_public_documents(public_project(project), staging, store, _quiet)
 
         replace_dir(documents, fill)
-    return site_build.project_to_inputs(public_project(project), documents)
+    return site_build.project_to_inputs(public_project(project), documents, cache)
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    inputs = site_build.CURRENT or preview_inputs(Path(config.config_file_path).parent)
+    inputs = preview_inputs(Path(config.config_file_path).parent)
     config.site_name = inputs.site_name
     config.copyright = f"{inputs.site_name} — registre des délibérations"
     for page in inputs.pages:

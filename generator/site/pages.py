@@ -13,7 +13,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
@@ -54,6 +54,8 @@ class Page:
     body: str
     description: str = ""
     tags: tuple[str, ...] = ()
+    #: Index pages (lists of links) are left out of the search: a word would find them all.
+    searchable: bool = True
 
     def text(self) -> str:
         # mkdocs inserts the title in the HTML as is: it must be escaped like any value
@@ -62,6 +64,8 @@ class Page:
             meta["description"] = self.description
         if self.tags:
             meta["tags"] = list(self.tags)
+        if not self.searchable:
+            meta["search"] = {"exclude": True}  # mkdocs-material's own key for it
         # JSON is valid YAML: the front matter cannot be broken by any title
         lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
         return "---\n" + "\n".join(lines) + "\n---\n\n" + self.body
@@ -71,6 +75,14 @@ def rel(from_path: str, to_path: str) -> str:
     """A relative link between two pages (or files) of the docs folder."""
     up = from_path.count("/")
     return "../" * up + to_path
+
+
+def href(from_path: str, to_path: str) -> str:
+    """The URL of a page from another, for raw HTML (not rewritten by the engine): pages are
+    served as folders (``deliberations/2024_001/``), ``use_directory_urls`` in mkdocs.yml."""
+    folder = to_path.removesuffix(".md").removesuffix("index")
+    depth = from_path.count("/") + (0 if from_path.endswith("index.md") else 1)
+    return "../" * depth + (folder if folder.endswith("/") or not folder else folder + "/")
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -180,8 +192,16 @@ def deliberation_page(
             ("Ne prennent pas part au vote", d.vote.noms.nppv),
         ):
             if idents:
-                links = ", ".join(_member_link(membres, i, here) for i in idents)
-                parts.append(f"**{md(title)}** : {links}")
+                # raw HTML: left out of the search index (the names are on each élu's page,
+                # and they would be half of the words of the archive)
+                links = ", ".join(
+                    f'<a href="{attr(href(here, elu_path(i)))}">'
+                    f"{attr(membres[i].nom_complet if i in membres else i)}</a>"
+                    for i in idents
+                )
+                parts.append(
+                    f"<p data-pagefind-ignore><strong>{attr(title)}</strong> : {links}</p>"
+                )
     parts += ["## Texte", f'<div class="registre-texte">\n{data.textes.get(d.numero, "")}\n</div>']
     for t in e.tables:
         if t.title:
@@ -197,7 +217,7 @@ def deliberation_page(
     if d.prefecture is not None:
         transmission.append(
             f"Reçue en préfecture le {md(date_to_text(d.prefecture.date_reception))} — "
-            f"identifiant @CTES : `{md(d.prefecture.identifiant)}`"
+            f"identifiant @CTES : <code>{attr(d.prefecture.identifiant)}</code>"
         )
     if d.publication is not None:
         transmission.append(f"Mise en ligne le {md(date_to_text(d.publication))}")
@@ -485,7 +505,7 @@ def index_pages(data: SiteData) -> list[Page]:
         ),
     ]
     pages.append(Page("elus/index.md", "Élus", "\n\n".join(lines) + "\n"))
-    return pages
+    return [replace(p, searchable=False) for p in pages]
 
 
 def donnees_page(project: Project) -> Page:
@@ -513,7 +533,7 @@ def donnees_page(project: Project) -> Page:
         _table(["Fichier", "Contenu"], rows),
         "Les passages protégés (données personnelles de tiers) y sont remplacés par « [occulté] ».",
     ]
-    return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n")
+    return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", searchable=False)
 
 
 def project_to_pages(data: SiteData) -> list[Page]:
@@ -532,6 +552,7 @@ def project_to_pages(data: SiteData) -> list[Page]:
             "recherche.md",
             "Rechercher",
             '# Rechercher\n\n<div id="registre-recherche" class="registre-recherche"></div>\n',
+            searchable=False,
         )
     )
     return pages

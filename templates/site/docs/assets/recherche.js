@@ -1,29 +1,74 @@
-// The search page loads Pagefind (served by the site itself, no CDN) only when it is opened:
-// other pages load no search code at all.
+// The search page: a small interface on Pagefind's own API (pagefind.js, served by the site
+// itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
+// opened, and only the index fragments a query needs: the first search downloads a few hundred
+// kilobytes whatever the size of the archive. Other pages load no search code at all.
 (function () {
   var target = document.getElementById("registre-recherche");
   if (!target) return;
-  var base = new URL("../pagefind/", document.currentScript.src);
-  var css = document.createElement("link");
-  css.rel = "stylesheet";
-  css.href = new URL("pagefind-ui.css", base).href;
-  document.head.appendChild(css);
-  var script = document.createElement("script");
-  script.src = new URL("pagefind-ui.js", base).href;
-  script.onload = function () {
-    new PagefindUI({
-      element: "#registre-recherche",
-      showSubResults: true,
-      showImages: false,
-      translations: { placeholder: "Rechercher une délibération, un élu, un thème…" },
+  var root = new URL("../", document.currentScript.src);
+  target.innerHTML =
+    '<form class="registre-recherche__form" role="search">' +
+    '<label for="registre-q">Rechercher dans les délibérations, les séances et les élus</label>' +
+    '<input id="registre-q" class="md-input" type="search" name="q" autocomplete="off"' +
+    ' placeholder="ex. : budget primitif, marché de travaux, un nom…"></form>' +
+    '<p class="registre-recherche__etat" role="status" aria-live="polite"></p>' +
+    '<ol class="registre-recherche__resultats"></ol>';
+  var input = target.querySelector("input");
+  var status = target.querySelector(".registre-recherche__etat");
+  var list = target.querySelector("ol");
+  var engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+    pagefind.options({ baseUrl: root.pathname });
+    return pagefind;
+  });
+  var latest = 0;
+
+  function show(query, results, total) {
+    list.replaceChildren();
+    results.forEach(function (data) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.className = "registre-recherche__lien";
+      link.href = data.url;
+      link.textContent = data.meta.title || data.url;
+      var excerpt = document.createElement("p");
+      // Pagefind's excerpt is the page's text, escaped, with the matches in <mark>
+      excerpt.innerHTML = data.excerpt;
+      item.append(link, excerpt);
+      list.append(item);
     });
-    var input = target.querySelector("input");
-    if (input) input.setAttribute("aria-label", "Rechercher dans les délibérations");
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (input && query) {
-      input.value = query;
-      input.dispatchEvent(new Event("input"));
+    status.textContent = total
+      ? total + (total > 1 ? " résultats" : " résultat") + " pour « " + query + " »" +
+        (total > results.length ? " (les " + results.length + " premiers)" : "")
+      : "Aucun résultat pour « " + query + " ».";
+  }
+
+  function search(query) {
+    var mine = ++latest;
+    if (!query.trim()) {
+      list.replaceChildren();
+      status.textContent = "";
+      return;
     }
-  };
-  document.head.appendChild(script);
+    engine
+      .then(function (pagefind) { return pagefind.debouncedSearch(query, {}, 250); })
+      .then(function (found) {
+        if (!found || mine !== latest) return null;
+        return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }))
+          .then(function (data) { if (mine === latest) show(query, data, found.results.length); });
+      })
+      .catch(function () {
+        status.textContent = "La recherche n'a pas pu être chargée.";
+      });
+  }
+
+  target.querySelector("form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    search(input.value);
+  });
+  input.addEventListener("input", function () { search(input.value); });
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    input.value = query;
+    search(query);
+  }
 })();

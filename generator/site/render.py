@@ -1,0 +1,135 @@
+"""Render some of the site's pages with mkdocs-material, in any process.
+
+mkdocs builds a site in one process and from scratch. ``render_pages`` does what its ``build``
+does for the pages it is given only (the same calls: ``_populate_page`` then ``_build_page``,
+with the whole set of files known, so that links are checked and the theme sees the same
+site): ``build.py`` gives each worker process a share of the pages that changed and keeps the
+others from the previous build. mkdocs 1.6 is the last of its line (its successor reads the
+same ``mkdocs.yml``), so these two internal functions will not move under us.
+
+The module imports nothing of Registre: a worker process starts with mkdocs alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What a worker needs: the whole site's file list, and the pages it renders."""
+
+    config_file: str
+    site_dir: str
+    site_name: str
+    #: Every generated page of the site (its path under the docs folder).
+    pages: tuple[str, ...]
+    #: The pages to render, with their Markdown.
+    render: tuple[tuple[str, str], ...]
+    #: The documents folder and its files (PDFs, open data) the pages link to.
+    documents: str
+    document_files: tuple[str, ...]
+    #: Also write the theme's assets and templates (404, sitemap): one worker does it.
+    statics: bool
+
+
+class _Warnings(logging.Handler):
+    """mkdocs' warnings (a broken link…) become errors of the build, as with ``--strict``."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _collected() -> Iterator[list[str]]:
+    handler = _Warnings()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def job_to_config(job: RenderJob) -> MkDocsConfig:
+    """The site's configuration, without the hook (the pages are given)."""
+    config = load_config(job.config_file, site_dir=job.site_dir, hooks=[])
+    config.site_name = job.site_name
+    config.copyright = f"{job.site_name} — registre des délibérations"
+    return config
+
+
+def _files(job: RenderJob, config: MkDocsConfig) -> tuple[Files, dict[str, File]]:
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    content = dict(job.render)
+    generated = {}
+    for path in job.pages:
+        file = File(path, None, config.site_dir, config.use_directory_urls)
+        file.content_string = content.get(path, "")
+        files.append(file)
+        generated[path] = file
+    for path in job.document_files:
+        files.append(File(path, job.documents, config.site_dir, config.use_directory_urls))
+    set_exclusions(files, config)
+    return files, generated
+
+
+def _unlink(path: str) -> None:
+    """Outputs are hard-linked into the published site: write a new file, never into it."""
+    Path(path).unlink(missing_ok=True)
+
+
+def render_pages(job: RenderJob) -> list[str]:
+    """Render ``job.render`` into ``job.site_dir``; return mkdocs' warnings (none expected)."""
+    with _collected() as warnings:
+        config = job_to_config(job)
+        files, generated = _files(job, config)
+        env = config.theme.get_env()
+        nav = get_navigation(files, config)
+        doc_files = files.documentation_pages()
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)
+        for path, _ in job.render:
+            page = generated[path].page
+            assert page is not None
+            _unlink(page.file.abs_dest_path)
+            _populate_page(page, config, files)
+            _build_page(page, config, doc_files, nav, env)
+        if job.statics:
+            documents = set(job.document_files)
+            for file in files:
+                if not file.is_documentation_page() and file.src_uri not in documents:
+                    file.copy_file(dirty=True)
+            for template in config.theme.static_templates:
+                _unlink(str(Path(config.site_dir) / template))
+                _build_theme_template(template, env, files, config, nav)
+    return warnings
+
+
+def shares(items: Sequence[tuple[str, str]], n: int) -> list[tuple[tuple[str, str], ...]]:
+    """``items`` in ``n`` shares of about the same total size (largest first, greedy)."""
+    buckets: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    sizes = [0] * n
+    for item in sorted(items, key=lambda i: len(i[1]), reverse=True):
+        k = sizes.index(min(sizes))
+        buckets[k].append(item)
+        sizes[k] += len(item[1])
+    return [tuple(b) for b in buckets if b]

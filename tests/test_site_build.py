@@ -1,0 +1,125 @@
+"""The site as ``registre build`` renders it: the same pages as mkdocs itself, only what
+changed rendered again, the previous site never touched, the search index kept to the pages
+worth finding."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.project import build, check, write_public_documents
+from generator.public import public_project
+from generator.render.outputs import store_for
+from generator.site.build import SiteSettings, build_site
+from tests.conftest import ROOT, TODAY, sample_copy
+
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    """Every page and theme file of a built site, but the documents and the search index."""
+    skip = ("extraits/", "listes/", "donnees/", "pagefind/", "schemas/")
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and not str(p.relative_to(site)).startswith(skip)
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample built by ``registre build`` (folder, site), its cache beside it."""
+    folder = tmp_path_factory.mktemp("site-build")
+    build(sample_copy(folder), folder / "site", today=TODAY, cache_dir=folder / "cache")
+    return folder, folder / "site"
+
+
+def test_registre_build_renders_the_pages_mkdocs_build_strict_renders(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``mkdocs build --strict`` (the hook computes the pages) and ``registre build`` (its own
+    page-by-page rendering, in worker processes) publish byte-identical pages."""
+    _, site = built
+    run = subprocess.run(
+        [str(MKDOCS), "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    ours, theirs = _pages(site), _pages(tmp_path)
+    assert sorted(ours) == sorted(theirs)
+    assert [p for p in ours if ours[p] != theirs[p]] == []
+
+
+def test_the_actes_identifier_is_shown_as_written(built: tuple[Path, Path]) -> None:
+    """Regression: the identifier was printed inside a code span after Markdown escaping,
+    and the reader saw backslashes (``039\\-200071116\\-…``)."""
+    _, site = built
+    page = (site / "deliberations" / "2024_001" / "index.html").read_text(encoding="utf-8")
+    assert "identifiant @CTES : <code>039-200071116-20240314-2024_001-BF</code>" in page
+
+
+def test_index_pages_and_roll_call_names_stay_out_of_the_search(
+    built: tuple[Path, Path],
+) -> None:
+    _, site = built
+    for index in ("index.html", "seances/index.html", "themes/index.html", "elus/index.html"):
+        assert "data-pagefind-body" not in (site / index).read_text(encoding="utf-8"), index
+    delib = (site / "deliberations" / "2024_003" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in delib
+    assert "<p data-pagefind-ignore><strong>Ont voté pour</strong> : <a href=" in delib
+    elu = next((site / "elus").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "data-pagefind-body" in elu
+
+
+def test_an_edit_renders_only_what_depends_on_it_and_leaves_the_old_site_alone(
+    built: tuple[Path, Path],
+) -> None:
+    folder, site = built
+    kept = folder / "cache" / "site" / "html"
+    before = {p: p.stat().st_ino for p in kept.rglob("*.html")}
+    source = folder / "content" / "seances" / "2024-06-27" / "deliberations" / "2024_009.yml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("« Habiter mieux »", "« Habiter mieux » (rectifiée)"))
+    new_site = folder / "site-2"
+    build(folder / "content", new_site, today=TODAY, cache_dir=folder / "cache")
+
+    page = "deliberations/2024_009/index.html"
+    assert "« Habiter mieux » (rectifiée)" in (new_site / page).read_text(encoding="utf-8")
+    assert "(rectifiée)" not in (site / page).read_text(encoding="utf-8")
+    rendered = {
+        str(p.relative_to(kept)) for p in kept.rglob("*.html") if before.get(p) != p.stat().st_ino
+    }
+    assert page in rendered
+    assert "seances/2024-06-27/index.html" in rendered
+    # a délibération of another séance is not rendered again, and is shared by both sites
+    other = "deliberations/2024_001/index.html"
+    assert other not in rendered
+    assert os.path.samefile(site / other, new_site / other)
+    assert len(rendered) < len(before) // 3
+
+
+def test_worker_processes_render_what_one_process_renders(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, _ = built
+    result = check(sample_copy(tmp_path), today=TODAY)
+    assert result.project is not None
+    public = public_project(result.project)
+    documents = tmp_path / "documents"
+    with store_for(folder / "cache") as store:  # the documents rendered by the fixture's build
+        write_public_documents(public, documents, store, lambda _: None)
+    sites = []
+    for name, settings in (
+        ("one", SiteSettings(workers=1)),
+        ("two", SiteSettings(workers=2, serial_below=0)),
+    ):
+        out = tmp_path / name
+        build_site(public, documents, out, settings=settings)
+        sites.append(_pages(out))
+    assert sites[0] == sites[1]
