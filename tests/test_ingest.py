@@ -544,3 +544,84 @@ def test_numbered_items_without_a_vote_are_kept_once() -> None:
         ("DE-2014/3", False),
     ]
     assert "prend acte" in doc.items[1].text
+
+
+def _doc(texts: list[str]) -> Any:
+    """A parsed document made of these lines (one segment each)."""
+    from generator.ingest.sections import parse_document
+    from generator.ingest.text import Line, PdfText, Segment
+
+    lines = [Line(1, 12.0 * i, (Segment(40, 400, t),), 10) for i, t in enumerate(texts) if t]
+    return parse_document(PdfText(pages=1, lines=lines))
+
+
+def test_point_headings_in_lower_case_numbered_in_sequence() -> None:
+    """« 1 - Création et composition des commissions » (Lannion): a point number and a title
+    not in capitals start an item when the numbers run 1, 2, 3… through the body; the agenda
+    that announces them, and a numbered paragraph inside a point, do not."""
+    doc = _doc(
+        [
+            "Présents : M. Jean DUPONT, Mme Marie DURAND, M. Paul MARTIN",
+            "1 - Création des commissions",
+            "2 - Délégations au maire",
+            "3 - Indemnités de fonction",
+            "1 - Création des commissions",
+            "Le conseil crée trois commissions :",
+            "1 - Finances, 2 - Travaux.",
+            "ADOPTE A L'UNANIMITE (3 voix)",
+            "2 - Délégations au maire",
+            "Pour : 2, Contre : 1",
+            "3 - Indemnités de fonction",
+            "Pour : 3",
+        ]
+    )
+    assert [(i.ref, i.vote.pour) for i in doc.items] == [("1", 3), ("2", 2), ("3", 3)]
+
+
+def test_one_deliberation_per_counted_vote_of_a_point() -> None:
+    """A point holding several counted votes, each announced (« 1. Budget » : compte de
+    gestion, compte administratif, each subsidy; Pierrefonds 2016) gives one deliberation per
+    vote, with the point's number; « Vote : Pour à l'unanimité » between them is one too.
+    Figures repeated row after row of a table are one vote (Pierrefonds 2024)."""
+    doc = _doc(
+        [
+            "Présents : M. Jean DUPONT, Mme Marie DURAND, M. Paul MARTIN",
+            "1. Budget - Commune",
+            "− Approbation du compte de gestion",
+            "Vote :",
+            "− Pour : 2",
+            "− Abstentions : 1, Monsieur Paul MARTIN",
+            "− Vote du taux des taxes",
+            "Vote : Pour à l'unanimité",
+            "Festival des Forêts 3000 €",
+            "Vote :",
+            "− Pour : 1",
+            "− Contre : 2",
+            "2. Subventions",
+            "ACPG 320 €   3 pour",
+            "0 abstention",
+            "Judo 500 €   3 pour",
+            "0 abstention",
+            "Le conseil, après en avoir délibéré, approuve le tableau.",
+            "3. Voirie",
+            "Pour : 3",
+        ]
+    )
+    assert [(i.ref, i.vote.pour, i.vote.abstention, i.vote.unanimite) for i in doc.items] == [
+        ("1", 2, 1, False),
+        ("1", None, None, True),
+        ("1", 1, None, False),
+        ("2", 3, 0, False),
+        ("3", 3, None, False),
+    ]
+    assert len({i.point for i in doc.items}) == 5  # distinct in the order of passage
+
+
+def test_regression_a_number_before_a_noun_or_after_a_decimal_point_is_not_a_vote() -> None:
+    """Regression (Pierrefonds 2016): « ils s'abstiennent pour 2 raisons » was read as 2 pour,
+    and « est de 1.01 pour la taxe » as 1 pour, hiding the « Vote : Pour à l'unanimité »."""
+    v = find_vote(
+        "M. X indique qu'ils s'abstiennent pour 2 raisons. Le coefficient est de 1.01 pour la "
+        "taxe foncière.\nVote : Pour à l'unanimité"
+    )
+    assert (v.pour, v.unanimite) == (None, True)

@@ -10,7 +10,7 @@ from generator.ingest.attendance import Attendance, Event, parse_attendance, par
 from generator.ingest.names import join_lines
 from generator.ingest.numbers import fold
 from generator.ingest.text import PdfText
-from generator.ingest.votes import ParsedVote, find_vote
+from generator.ingest.votes import ParsedVote, find_vote, vote_ends
 
 _I = re.I
 STRONG = [
@@ -157,6 +157,32 @@ def _heading(line: str, patterns: list[re.Pattern[str]]) -> re.Match[str] | None
     return None
 
 
+#: a point number and a title in any case: « 1 - Création et composition des commissions »
+#: (not a numbered sentence: « 1 - Finances, 2 - Travaux. »)
+_POINT = re.compile(r"^(?P<point>\d{1,2})\s*[.)–—-]\s+(?P<objet>[A-ZÀ-Ý«\"].{3,}?)(?<![.;,])$")
+
+
+def _numbered_run(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
+    """The longest run of lines numbered 1, 2, 3… in order (« 1 - Création … », « 2 -
+    Délégations … »): point headings whose titles are not in capitals. Each number follows
+    the nearest line before it that carries the previous number, so that the run goes through
+    the body rather than through the agenda that announces the same titles."""
+    best: dict[int, list[tuple[int, re.Match[str]]]] = {}  # number → run ending there
+    longest: list[tuple[int, re.Match[str]]] = []
+    for i, line in enumerate(lines):
+        m = _POINT.match(line.strip())
+        if not m:
+            continue
+        n = int(m.group("point"))
+        run = [*best[n - 1], (i, m)] if n - 1 in best else [(i, m)] if n == 1 else None
+        if run is None:
+            continue
+        best[n] = run
+        if len(run) >= len(longest):  # on a tie, the later run: the body after the agenda
+            longest = run
+    return longest
+
+
 def split_items(lines: list[str], side: list[str]) -> list[Item]:
     marks: list[tuple[int, re.Match[str]]] = []
     for i, line in enumerate(lines):
@@ -164,17 +190,23 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
         if m:
             marks.append((i, m))
     numbered = bool(marks)
+    run = False  # marks numbered 1, 2, 3…: two of them never head one item
     if not marks:
         for i, line in enumerate(lines):
             m = _heading(line, WEAK)
             if m:
                 marks.append((i, m))
+        chain = _numbered_run(lines)
+        if len(chain) >= max(3, len(marks)):
+            marks = chain
+            run = True
     items: list[Item] = []
     merged: list[tuple[int, int, dict[str, str | None]]] = []
     for k, (i, m) in enumerate(marks):
         end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
         info = {key: m.groupdict().get(key) for key in ("num", "point", "objet")}
-        if merged and i - merged[-1][0] <= 2:  # « Délibération n° … » then « Rapport n° 7.1 »
+        # « Délibération n° … » then « Rapport n° 7.1 »: one heading
+        if merged and i - merged[-1][0] <= 2 and not run:
             prev = merged[-1][2]
             for key, value in info.items():
                 prev[key] = prev.get(key) or value
@@ -226,6 +258,26 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
     return items
 
 
+def _per_vote(item: Item) -> list[Item]:
+    """``item`` with its vote; or, when it holds several counted votes, one item per vote
+    (same number; each runs from the end of the vote before to the end of its own), the
+    points that follow the first one told apart as « 1#2 », « 1#3 » in the order of passage."""
+    ends = vote_ends(item.text)
+    if len(ends) < 2:
+        item.vote = find_vote(item.text)
+        return [item]
+    lines = item.text.split("\n")
+    parts: list[Item] = []
+    start = 0
+    for k, end in enumerate(ends):
+        stop = len(lines) if k == len(ends) - 1 else end + 1
+        point = item.point if k == 0 or item.point is None else f"{item.point}#{k + 1}"
+        text = "\n".join(lines[start:stop])
+        parts.append(Item(item.ref, point, item.objet, text, find_vote(text), [], item.numbered))
+        start = stop
+    return parts
+
+
 def _kept(items: list[Item]) -> list[Item]:
     """The items of a document with several votes: those with a vote, and those headed by a
     deliberation number although no vote is read (a report, a « prise d'acte », a vote
@@ -261,8 +313,7 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
             body.append(" ".join(keep))
             whole.append(n)
     items = split_items(body, side)
-    for item in items:
-        item.vote = find_vote(item.text)
+    items = [part for item in items for part in _per_vote(item)]
     voted = [it for it in items if not it.vote.empty]
     single = len(items) <= 1 or len(voted) <= 1
     if not single:

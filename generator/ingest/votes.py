@@ -30,7 +30,9 @@ _LABELS = {
 }
 #: a count stands apart: not glued to a word (« CDG60 pour sa gestion »), but for the label
 #: before it (« 29 VOIX POUR2 NE PRENNENT PAS PART AU VOTE »)
-_FREE = r"(?:(?<![\da-z])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentions))"
+_FREE = r"(?:(?<![\da-z.,])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentions))"
+#: « pour 2 raisons », « contre 3 communes »: a label, a number, then a noun: not a vote
+_NO_NOUN = r"(?!\s+(?!contre|abstentions?|voix|votes?|nppv|ne\b|pour)[a-z]{3,})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _label, _word in _LABELS.items():
     _PATTERNS.append((_label, re.compile(rf"\b{_word}\s*(?::|=)\s*{_NUM}{_UNIT}")))
@@ -48,6 +50,7 @@ for _label in ("pour", "contre"):
             _label,
             re.compile(
                 rf"\b{_LABELS[_label]}\s+{_NUM}{_UNIT}(?!\s*(?:voix|votes?)\s+(?:pour|contre))"
+                rf"{_NO_NOUN}"
             ),
         )
     )
@@ -123,18 +126,69 @@ def _hits(f: str) -> list[_Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
-    """The vote declared in an item's text (``empty`` when none is found)."""
-    f = replace_number_words(fold(text))
-    hits = _hits(f)
-    if not hits:
-        return ParsedVote()
-    clusters: list[list[_Hit]] = [[hits[0]]]
-    for hit in hits[1:]:
-        if hit.start - clusters[-1][-1].end <= gap:
+def _clusters(f: str, gap: int) -> list[list[_Hit]]:
+    """The hits of ``f``, grouped when less than ``gap`` characters apart."""
+    clusters: list[list[_Hit]] = []
+    for hit in _hits(f):
+        if clusters and hit.start - clusters[-1][-1].end <= gap:
             clusters[-1].append(hit)
         else:
             clusters.append([hit])
+    return clusters
+
+
+#: what introduces a vote of its own: « Vote : », « adopté », « décide », « à la majorité »…
+#: (not a table's « VOTE » column, nor « ne prend pas part au vote » in its cells)
+_ANNOUNCED = re.compile(
+    r"\bvote\s*:|\bmis aux voix|\badopt|\bapprouv|\bdecid|\bdelibere|\bmajorite|\bunanimite"
+)
+
+
+def vote_ends(text: str, *, gap: int = 260) -> list[int]:
+    """The line (0-based) on which each separate vote of ``text`` ends, when it holds several
+    counted votes (the compte administratif, then the affectation, then each subsidy), each
+    with its « pour » figure and another one; a « Vote : pour à l'unanimité » between them is
+    a vote of its own. Figures repeated row after row of a table are one vote."""
+    f = replace_number_words(fold(text))
+    votes: list[list[_Hit]] = []
+    for cluster in _clusters(f, gap):
+        votes.append([])
+        for hit in cluster:  # a figure met again, or « Vote : », starts a vote
+            again = hit.label != "unanimite" and any(h.label == hit.label for h in votes[-1])
+            if votes[-1] and (again or _after_vote_label(f, hit)):
+                votes.append([])
+            votes[-1].append(hit)
+    ends: list[tuple[int, bool]] = []  # line, counted
+    last = 0
+    for vote in votes:
+        labels = {h.label for h in vote}
+        counted = "pour" in labels and len(labels - {"unanimite"}) >= 2
+        if not counted and not (vote[0].label == "unanimite" and _after_vote_label(f, vote[0])):
+            continue
+        line = f.count("\n", 0, vote[-1].end)
+        if ends and not _ANNOUNCED.search(f[last : vote[0].start]):
+            ends[-1] = (line, ends[-1][1] or counted)  # rows of a table: one vote
+        else:
+            ends.append((line, counted))
+        last = vote[-1].end
+    if sum(counted for _, counted in ends) < 2:
+        return []
+    return [line for line, _ in ends]
+
+
+def _after_vote_label(f: str, hit: _Hit) -> bool:
+    """Whether ``hit`` opens a « Vote : » line (« Vote : − Pour : 16 », « Vote : Pour à
+    l'unanimité »)."""
+    before = f[max(0, hit.start - 30) : hit.start]
+    return re.search(r"\bvote\s*:\s*(?:[-−–•]\s*)?(?:pour\s*)?$", before) is not None
+
+
+def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
+    """The vote declared in an item's text (``empty`` when none is found)."""
+    f = replace_number_words(fold(text))
+    clusters = _clusters(f, gap)
+    if not clusters:
+        return ParsedVote()
 
     def score(cluster: list[_Hit]) -> int:
         labels = {h.label for h in cluster}
