@@ -105,6 +105,19 @@ def test_search_then_open_the_deliberation_and_read_its_vote(
     )
 
 
+def test_search_finds_an_elu_in_the_merged_index(page: Page, sample: tuple[str, Path]) -> None:
+    """The élus have their own Pagefind bundle, merged by the search page into the year's."""
+    url, _ = sample
+    page.goto(url + "recherche/?q=Nadia%20COLLIN")
+    links = page.locator(".registre-recherche__lien")
+    links.first.wait_for(timeout=15_000)
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert any(h.endswith("/elus/collin-nadia/") for h in hrefs), hrefs
+    assert any("/deliberations/2024_007/" in h for h in hrefs), hrefs
+    status = page.locator(".registre-recherche__etat").inner_text()
+    assert status.endswith("pour « Nadia COLLIN »"), status
+
+
 def test_download_the_official_pdf(page: Page, sample: tuple[str, Path]) -> None:
     url, out = sample
     page.goto(url + "deliberations/2024_001/")

@@ -22,7 +22,7 @@ MKDOCS = Path(sys.executable).with_name("mkdocs")
 
 def _pages(site: Path) -> dict[str, bytes]:
     """Every page and theme file of a built site, but the documents and the search index."""
-    skip = ("extraits/", "listes/", "donnees/", "pagefind/", "schemas/")
+    skip = ("extraits/", "listes/", "donnees/", "pagefind", "schemas/")
     return {
         str(p.relative_to(site)): p.read_bytes()
         for p in sorted(site.rglob("*"))
@@ -102,6 +102,25 @@ def test_an_edit_renders_only_what_depends_on_it_and_leaves_the_old_site_alone(
     assert other not in rendered
     assert os.path.samefile(site / other, new_site / other)
     assert len(rendered) < len(before) // 3
+
+
+def test_an_edit_of_a_text_indexes_its_year_again_not_the_elus(
+    built: tuple[Path, Path],
+) -> None:
+    folder, _ = built
+    bundles = folder / "cache" / "site" / "recherche"
+    before = set(bundles.iterdir())
+    source = folder / "content" / "seances" / "2024-06-27" / "deliberations" / "2024_010.yml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("encore\n  volatils", "encore\n  très volatils"))
+    out = folder / "site-3"
+    build(folder / "content", out, today=TODAY, cache_dir=folder / "cache")
+    after = set(bundles.iterdir())
+    assert len(before) == len(after) == 2  # the élus, and 2024 (the sample's one year)
+    assert len(before & after) == 1  # the élus' bundle is kept, 2024's is new
+    elus = (before & after).pop()
+    assert os.path.samefile(elus / "pagefind-entry.json", out / "pagefind-elus/pagefind-entry.json")
+    assert "très volatils" in (out / "deliberations/2024_010/index.html").read_text()
 
 
 def test_worker_processes_render_what_one_process_renders(

@@ -21,8 +21,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -33,7 +33,7 @@ import pagefind_bin
 from generator.atomic import write_text
 from generator.model import Project
 from generator.render.markdown import markdown_to_cached
-from generator.site.pages import Page, SiteData, project_to_pages
+from generator.site.pages import Page, SiteData, group_folder, project_to_pages, search_groups
 from generator.site.render import RenderJob, render_pages, shares
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -81,15 +81,58 @@ def project_to_inputs(
     return SiteInputs(project.collectivite.nom, tuple(pages), documents)
 
 
-def index_search(site: Path) -> None:
-    """Pagefind over the built site; its fragments land in ``site/pagefind/``."""
+def _pagefind(site: Path, output: Path) -> None:
     run = subprocess.run(
-        [str(pagefind_bin.get_executable()), "--site", str(site), "--silent"],
+        [
+            str(pagefind_bin.get_executable()),
+            *("--site", str(site), "--output-path", str(output), "--silent"),
+        ],
         capture_output=True,
         text=True,
     )
     if run.returncode:
         raise SiteBuildError(f"Pagefind a échoué : {run.stdout}{run.stderr}")
+
+
+def index_search(
+    html: Path,
+    groups: Mapping[str, Sequence[str]],
+    keys: Mapping[str, str],
+    kept: Path,
+    workers: int,
+) -> dict[str, Path]:
+    """One Pagefind bundle per group of pages (``html`` holds the rendered pages), kept in
+    ``kept`` under the hash of its pages' Markdown: an edit indexes its group again (a year),
+    not the archive, and each Pagefind process holds one year in memory. The search page
+    merges the bundles in the browser (Pagefind's ``mergeIndex``); the pages' URLs are
+    relative to the site's root in every bundle. Returns each group's bundle."""
+    bundles = {}
+    todo = []
+    for group, paths in groups.items():
+        digest = hashlib.sha256(f"pagefind={version('pagefind')}\0{group}".encode())
+        for path in sorted(paths):
+            digest.update(f"\0{path}\0{keys[path]}".encode())
+        bundle = kept / digest.hexdigest()[:32]
+        bundles[group] = bundle
+        if not bundle.is_dir():
+            todo.append((paths, bundle))
+
+    def index(job: tuple[Sequence[str], Path]) -> None:
+        paths, bundle = job
+        with tempfile.TemporaryDirectory(prefix=".index-", dir=kept) as tmp:
+            pages, output = Path(tmp) / "pages", Path(tmp) / "bundle"
+            for path in paths:
+                (pages / _dest(path)).parent.mkdir(parents=True, exist_ok=True)
+                os.link(html / _dest(path), pages / _dest(path))
+            _pagefind(pages, output)
+            output.rename(bundle)
+
+    kept.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(index, todo))
+    for stale in set(kept.iterdir()) - set(bundles.values()):
+        shutil.rmtree(stale, ignore_errors=True)
+    return bundles
 
 
 def _fingerprint(site_name: str) -> str:
@@ -229,5 +272,13 @@ def build_site(
             raise SiteBuildError("\n".join(warnings))
         kept.save(keys)
         _link_tree(kept.html, out)
+        groups: dict[str, list[str]] = {}
+        for page in inputs.pages:
+            if page.search_group is not None:
+                groups.setdefault(page.search_group, []).append(page.path)
+        bundles = index_search(kept.html, groups, keys, folder / "recherche", settings.workers)
+        order = search_groups(inputs.pages)
+        for group, bundle in bundles.items():
+            name = "pagefind" if group == order[-1] else group_folder(group)
+            _link_tree(bundle, out / name)
     _link_tree(documents, out)
-    index_search(out)

@@ -54,8 +54,10 @@ class Page:
     body: str
     description: str = ""
     tags: tuple[str, ...] = ()
-    #: Index pages (lists of links) are left out of the search: a word would find them all.
-    searchable: bool = True
+    #: The part of the search index the page goes in (its year, or "elus"): the index is one
+    #: Pagefind bundle per group, so that an edit indexes its year again, not the archive.
+    #: None for index pages (lists of links), left out: a word would find them all.
+    search_group: str | None = "general"
 
     def text(self) -> str:
         # mkdocs inserts the title in the HTML as is: it must be escaped like any value
@@ -64,7 +66,7 @@ class Page:
             meta["description"] = self.description
         if self.tags:
             meta["tags"] = list(self.tags)
-        if not self.searchable:
+        if self.search_group is None:
             meta["search"] = {"exclude": True}  # mkdocs-material's own key for it
         # JSON is valid YAML: the front matter cannot be broken by any title
         lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
@@ -230,6 +232,7 @@ def deliberation_page(
         "\n\n".join(p for p in parts if p) + "\n",
         description=d.objet.strip()[:300],
         tags=(MATIERES_NIVEAU_1.get(theme_of(d), theme_of(d)), str(files.seance.date.year)),
+        search_group=str(files.seance.date.year),
     )
 
 
@@ -326,7 +329,8 @@ def seance_page(data: SiteData, files: SeanceFiles, presence: SeancePresence) ->
             ),
         )
     )
-    return Page(here, liste.seance, "\n\n".join(parts) + "\n", tags=(str(s.date.year),))
+    year = str(s.date.year)
+    return Page(here, liste.seance, "\n\n".join(parts) + "\n", tags=(year,), search_group=year)
 
 
 @dataclass
@@ -416,7 +420,7 @@ def elu_pages(data: SiteData, presences: Mapping[str, SeancePresence]) -> list[P
                     ),
                 )
             )
-        pages.append(Page(here, m.nom_complet, "\n\n".join(parts) + "\n"))
+        pages.append(Page(here, m.nom_complet, "\n\n".join(parts) + "\n", search_group="elus"))
     return pages
 
 
@@ -505,7 +509,7 @@ def index_pages(data: SiteData) -> list[Page]:
         ),
     ]
     pages.append(Page("elus/index.md", "Élus", "\n\n".join(lines) + "\n"))
-    return [replace(p, searchable=False) for p in pages]
+    return [replace(p, search_group=None) for p in pages]
 
 
 def donnees_page(project: Project) -> Page:
@@ -533,7 +537,7 @@ def donnees_page(project: Project) -> Page:
         _table(["Fichier", "Contenu"], rows),
         "Les passages protégés (données personnelles de tiers) y sont remplacés par « [occulté] ».",
     ]
-    return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", searchable=False)
+    return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
 def project_to_pages(data: SiteData) -> list[Page]:
@@ -547,12 +551,28 @@ def project_to_pages(data: SiteData) -> list[Page]:
         pages += [deliberation_page(data, files, d, presence) for d in files.deliberations]
     pages += elu_pages(data, presences)
     pages.append(donnees_page(data.project))
+    groups = search_groups(pages)
+    merged = " ".join(f"{group_folder(g)}/" for g in groups[:-1])
     pages.append(
         Page(
             "recherche.md",
             "Rechercher",
-            '# Rechercher\n\n<div id="registre-recherche" class="registre-recherche"></div>\n',
-            searchable=False,
+            "# Rechercher\n\n"
+            f'<div id="registre-recherche" class="registre-recherche" data-index="{merged}">'
+            "</div>\n",
+            search_group=None,
         )
     )
     return pages
+
+
+def search_groups(pages: Iterable[Page]) -> list[str]:
+    """The search index's groups, the primary one last (the latest year): "elus" first, then
+    the years in order."""
+    groups = {p.search_group for p in pages if p.search_group is not None}
+    return sorted(groups, key=lambda g: (g != "elus", g))
+
+
+def group_folder(group: str) -> str:
+    """Where a group's Pagefind bundle is published (the primary one in ``pagefind/``)."""
+    return f"pagefind-{group}"

@@ -1,7 +1,8 @@
 // The search page: a small interface on Pagefind's own API (pagefind.js, served by the site
 // itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
-// opened, and only the index fragments a query needs: the first search downloads a few hundred
-// kilobytes whatever the size of the archive. Other pages load no search code at all.
+// opened, and only the index fragments a query needs. The index is one bundle per year (and
+// one for the élus), listed in data-index and merged here into the primary one (pagefind/).
+// Other pages load no search code at all.
 (function () {
   var target = document.getElementById("registre-recherche");
   if (!target) return;
@@ -16,9 +17,13 @@
   var input = target.querySelector("input");
   var status = target.querySelector(".registre-recherche__etat");
   var list = target.querySelector("ol");
+  var merged = (target.dataset.index || "").split(" ").filter(Boolean);
   var engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-    pagefind.options({ baseUrl: root.pathname });
-    return pagefind;
+    return pagefind.options({ baseUrl: root.pathname }).then(function () {
+      return Promise.all(merged.map(function (path) {
+        return pagefind.mergeIndex(new URL(path, root).pathname, { baseUrl: root.pathname });
+      }));
+    }).then(function () { return pagefind; });
   });
   var latest = 0;
 
