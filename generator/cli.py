@@ -19,6 +19,7 @@ from generator.export.ar import import_ar
 from generator.export.opendata import export_json
 from generator.export.scdl import export_scdl
 from generator.ingest import check_pdfs, exit_code, import_pdf, reports_to_json, reports_to_text
+from generator.ingest.cluster import ClusterError, check_pdfs_on_cluster
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.project import (
@@ -93,9 +94,19 @@ def parser() -> argparse.ArgumentParser:
     )
     cp.add_argument("paths", nargs="+", type=Path, metavar="FICHIER|DOSSIER")
     cp.add_argument("--json", action="store_true", help="sortie JSON (une entrée par fichier)")
-    cp.add_argument("--workers", type=int, default=2, help="processus de lecture (défaut : 2)")
+    cp.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="processus de lecture sur ce poste (défaut : 2 ; sans effet avec --scheduler)",
+    )
     cp.add_argument(
         "--timeout", type=float, default=60.0, help="limite par fichier, en secondes (défaut : 60)"
+    )
+    cp.add_argument(
+        "--scheduler",
+        metavar="tcp://MACHINE:PORT",
+        help="lit les fichiers sur les nœuds d'une grappe de calcul Dask, via son planificateur",
     )
     ip = sub.add_parser("import-pdf", help="écrit une séance lue dans un PDF en brouillons YAML")
     ip.add_argument("pdf", type=Path)
@@ -176,7 +187,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             out.print(f"écrit : {path}")
         return EXIT_OK
     if args.command == "check-pdf":
-        reports = check_pdfs(args.paths, workers=args.workers, timeout=args.timeout)
+        if args.scheduler:
+            try:
+                reports = check_pdfs_on_cluster(args.paths, args.scheduler, timeout=args.timeout)
+            except ClusterError as exc:
+                raise UserError(str(exc)) from exc
+        else:
+            reports = check_pdfs(args.paths, workers=args.workers, timeout=args.timeout)
         sys.stdout.write(reports_to_json(reports) if args.json else reports_to_text(reports))
         return exit_code(reports)
     _require_content(args.content)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import os
+import socket
+import subprocess
+import sys
 import time
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
 
 from generator.ingest.crosscheck import crosscheck
 from generator.ingest.report import DelibReport, FileReport
@@ -98,27 +100,67 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
 
-def _worker(conn: Connection) -> None:
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        index, path = job
-        conn.send((index, check_pdf(Path(path))))
+def _serve(fd: int) -> None:
+    """The loop of a reading process: a job is ``(index, path)``, the answer
+    ``(index, report)``; ``None`` or a closed socket ends it."""
+    conn = Connection(fd)
+    try:
+        while (job := conn.recv()) is not None:
+            index, path = job
+            conn.send((index, check_pdf(Path(path))))
+    except (EOFError, OSError):  # the process that asked is gone
+        return
 
 
-class _Slot:
-    def __init__(self, ctx: Any) -> None:
-        parent, child = ctx.Pipe()
-        self.conn: Connection = parent
-        self.process = ctx.Process(target=_worker, args=(child,), daemon=True)
-        self.process.start()
+def timed_out(name: str, timeout: float) -> FileReport:
+    message = f"délai dépassé : analyse interrompue après {timeout:g} s"
+    return FileReport(name, "unreadable", message)
+
+
+class ReadingProcess:
+    """A process that reads one file at a time, killed when a file takes too long.
+
+    It is a fresh interpreter started with :mod:`subprocess` and spoken to over a socket pair
+    (what ``multiprocessing`` does under the hood), not a ``multiprocessing`` child: the same
+    class then also serves inside a Dask worker (:mod:`generator.ingest.cluster`), whose
+    process is daemonic and may not have ``multiprocessing`` children.
+    """
+
+    def __init__(self) -> None:
+        parent, child = socket.socketpair()
+        fd = child.fileno()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from generator.ingest.check import _serve; _serve({fd})"],
+            pass_fds=[fd],
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
         child.close()
+        self.conn = Connection(parent.detach())
         self.job: tuple[int, Path] | None = None
         self.started = 0.0
+
+    def start(self, index: int, path: Path) -> None:
+        self.job = (index, path)
+        self.started = time.monotonic()
+        self.conn.send((index, str(path)))
+
+    def receive(self) -> FileReport | None:
+        """The report of the current job, once ``conn`` is ready; ``None`` if the process
+        died instead of answering (then it must be replaced)."""
+        assert self.job is not None
+        try:
+            _, report = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        self.job = None
+        assert isinstance(report, FileReport)
+        return report
+
+    def crashed(self) -> FileReport:
+        assert self.job is not None
+        return FileReport(
+            self.job[1].name, "unreadable", "le processus d'analyse s'est arrêté brutalement"
+        )
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -126,59 +168,50 @@ class _Slot:
         else:
             try:
                 self.conn.send(None)
-            except (BrokenPipeError, OSError):
+            except OSError:  # BrokenPipeError included
                 self.process.kill()
-        self.process.join(timeout=5)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
         self.conn.close()
 
 
 def check_pdfs(paths: list[Path], workers: int = 2, timeout: float = 60) -> list[FileReport]:
     """Check every PDF (directories expanded) in ``workers`` processes; a file that takes more
-    than ``timeout`` seconds is reported unreadable and its worker replaced."""
+    than ``timeout`` seconds is reported unreadable and its process replaced."""
     files = expand_paths(paths)
     if not files:
         return []
     if workers <= 1:
         return [check_pdf(p) for p in files]
-    ctx = mp.get_context("spawn")
     results: dict[int, FileReport] = {}
     pending = list(enumerate(files))
-    slots = [_Slot(ctx) for _ in range(min(workers, len(files)))]
+    slots = [ReadingProcess() for _ in range(min(workers, len(files)))]
     try:
         while len(results) < len(files):
             for slot in slots:
                 if slot.job is None and pending:
-                    slot.job = pending.pop(0)
-                    slot.started = time.monotonic()
-                    slot.conn.send((slot.job[0], str(slot.job[1])))
+                    slot.start(*pending.pop(0))
             busy = [s for s in slots if s.job is not None]
             ready = wait([s.conn for s in busy], timeout=0.5)
             now = time.monotonic()
             for i, slot in enumerate(slots):
                 if slot.job is None:
                     continue
+                index = slot.job[0]
                 if slot.conn in ready:
-                    try:
-                        index, report = slot.conn.recv()
-                    except (EOFError, OSError):
-                        index = slot.job[0]
-                        report = FileReport(
-                            slot.job[1].name,
-                            "unreadable",
-                            "le processus d'analyse s'est arrêté brutalement",
-                        )
+                    report = slot.receive()
+                    if report is None:
+                        report = slot.crashed()
                         slot.stop(kill=True)
-                        slots[i] = _Slot(ctx)
+                        slots[i] = ReadingProcess()
                     results[index] = report
-                    slots[i].job = None
                 elif now - slot.started > timeout:
-                    results[slot.job[0]] = FileReport(
-                        slot.job[1].name,
-                        "unreadable",
-                        f"délai dépassé : analyse interrompue après {timeout:g} s",
-                    )
+                    results[index] = timed_out(slot.job[1].name, timeout)
                     slot.stop(kill=True)
-                    slots[i] = _Slot(ctx)
+                    slots[i] = ReadingProcess()
     finally:
         for slot in slots:
             slot.stop()

@@ -1,5 +1,6 @@
 """Benchmark of ``check-pdf``: pages per second on the reference corpus, 2 worker processes,
-and the ratio to ``pdftotext -layout`` on the same files.
+the ratio to ``pdftotext -layout`` on the same files, and pages per second per worker on a
+Dask cluster of 1 then 2 workers (``--scheduler``; here a ``LocalCluster`` on 127.0.0.1).
 
     .venv/bin/python -m tests.bench.bench_ingest
 """
@@ -11,8 +12,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from distributed import LocalCluster
+
 from generator.ingest import check_pdfs
 from generator.ingest.check import expand_paths
+from generator.ingest.cluster import check_pdfs_on_cluster
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference"
 
@@ -36,6 +40,20 @@ def main() -> None:
         print(
             f"pdftotext -layout : {ref:.2f} s = {pages / ref:.1f} pages/s ; "
             f"rapport : {elapsed / ref:.1f} fois plus lent"
+        )
+    for workers in (1, 2):
+        with LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster:
+            start = time.perf_counter()
+            check_pdfs_on_cluster(dirs, cluster.scheduler_address)
+            elapsed = time.perf_counter() - start
+        print(
+            f"grappe Dask, {workers} nœud(s) d'un fil : {pages / elapsed:.1f} pages/s "
+            f"= {pages / elapsed / workers:.1f} pages/s par nœud"
         )
 
 
