@@ -625,3 +625,85 @@ def test_regression_a_number_before_a_noun_or_after_a_decimal_point_is_not_a_vot
         "taxe foncière.\nVote : Pour à l'unanimité"
     )
     assert (v.pour, v.unanimite) == (None, True)
+
+
+def test_attendance_given_per_range_of_items() -> None:
+    """« Questions 1 à 10 : 32 présents … / Questions 11 à 17 : Départ de M. X (procuration à
+    Y) … / Questions 18 à la fin : Retour de M. X … » (Lannion): the séance's figures are
+    those of the first range, a unanimity without figures declares its range's votants, the
+    member who leaves and comes back is present before and after."""
+    from generator.ingest.crosscheck import crosscheck
+
+    texts = [
+        "Étaient présents :",
+        "Jean DUPONT - Marie DURAND - Paul MARTIN - Eric ROBERT",
+        "Procurations :",
+        "Anne LE GUEN (procuration à Jean DUPONT)",
+        "Questions 1 à 2 :",
+        "4 présents",
+        "1 procuration    5 votants",
+        "Questions 3 à la fin :",
+        "Départ de Monsieur Eric ROBERT (procuration à Marie DURAND)",
+        "3 présents",
+        "2 procurations    5 votants",
+        "Le Syndicat Départemental d'Energie : Paul MARTIN",
+    ]
+    for n in (1, 2, 3):
+        texts += [f"{n} - Délibération numéro {n}", "Texte.", "ADOPTE A L'UNANIMITE"]
+    doc = _doc(texts)
+    check = crosscheck(doc)
+    assert (check.presents, check.procurations, check.votants) == (4, 1, 5)
+    assert [(i.presents, i.procurations, i.declared_total, i.coherent) for i in check.items] == [
+        (4, 1, 5, True),
+        (4, 1, 5, True),
+        (3, 2, 5, True),
+    ]
+
+
+def test_regression_leaving_and_coming_back() -> None:
+    """Regression: a member who left at item 2 and came back at item 3 was counted absent from
+    the opening (the return replaced the first span); « Madame X revient sur le dispositif »
+    (comes back to a subject) and « Syndicat Départemental » were read as a return and a
+    departure."""
+    from generator.ingest.crosscheck import crosscheck
+
+    texts = ["Présents : Jean DUPONT, Marie DURAND, Paul MARTIN"]
+    texts += ["1 - Budget", "Pour : 3", "2 - Voirie", "Départ de Monsieur Paul MARTIN.", "Pour : 2"]
+    texts += ["3 - Écoles", "Retour de Monsieur Paul MARTIN.", "Pour : 3"]
+    texts += ["4 - Syndicat Départemental d'Energie : Paul MARTIN", "Pour : 3"]
+    texts += ["5 - Allée verte", "Madame Marie DURAND revient sur le dispositif.", "Pour : 3"]
+    check = crosscheck(_doc(texts))
+    assert [i.presents for i in check.items] == [3, 2, 3, 3, 3]
+    assert all(i.coherent for i in check.items)
+
+
+def test_regression_a_label_and_its_value_far_apart() -> None:
+    """Regression (L'Arbresle): « Nombre de conseillers votants :        28 », label and value
+    far apart on the line, was cut into a side column (the label) and the body (the value);
+    the figures of the head were lost. A unanimity without figures declares them at an item
+    where nobody has come or gone since the opening."""
+    from generator.ingest.crosscheck import crosscheck
+    from generator.ingest.sections import parse_document
+    from generator.ingest.text import Line, PdfText, Segment
+
+    rows: list[tuple[str, ...]] = [
+        ("Nombre de conseillers en exercice :", "4"),
+        ("Nombre de conseillers présents :", "3"),
+        ("Nombre de conseillers votants :", "3"),
+        ("Présents : Jean DUPONT, Marie DURAND, Paul MARTIN",),
+        ("DL-055-07-13 - Budget",),
+        ("Le maire présente le budget.",),
+        ("Le conseil adopte, à l'unanimité, le budget.",),
+        ("DL-056-07-13 - Voirie",),
+        ("Le maire présente les travaux.",),
+        ("Le conseil adopte, à l'unanimité, les travaux.",),
+    ]
+    lines = [
+        Line(
+            1, 12.0 * i, tuple(Segment(70 + 210 * k, 260 + 210 * k, t) for k, t in enumerate(r)), 10
+        )
+        for i, r in enumerate(rows)
+    ]
+    doc = parse_document(PdfText(pages=1, lines=lines))
+    assert (doc.attendance.en_exercice, doc.attendance.votants_n) == (4, 3)
+    assert [(i.declared_total, i.coherent) for i in crosscheck(doc).items] == [(3, True)] * 2

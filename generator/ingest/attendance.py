@@ -48,6 +48,23 @@ class Event:
     pouvoir_a: Mention | None = None
 
 
+@dataclass(frozen=True)
+class Range:
+    """Figures printed for a range of items: « Questions 11 à 17 : 31 présents, 2
+    procurations, 33 votants » (``last`` None: « à la fin »)."""
+
+    first: int
+    last: int | None
+    presents_n: int | None
+    procurations_n: int | None
+    votants_n: int | None
+    absents_n: int | None
+
+    def holds(self, point: str) -> bool:
+        m = re.match(r"\d+", point)
+        return m is not None and self.first <= int(m.group()) <= (self.last or 10**9)
+
+
 @dataclass
 class Attendance:
     presents: list[Attendee] = field(default_factory=list)
@@ -67,6 +84,10 @@ class Attendance:
     listed_counts: dict[str, int] = field(default_factory=dict)
     ordre: list[str] = field(default_factory=list)
     found: bool = False
+    ranges: list[Range] = field(default_factory=list)
+
+    def range_of(self, point: str) -> Range | None:
+        return next((r for r in self.ranges if r.holds(point)), None)
 
 
 _NOT_DIGIT = r"(?!\s*\d)"
@@ -129,7 +150,8 @@ HEADINGS: list[tuple[str, re.Pattern[str]]] = [
         "stop",
         re.compile(
             r"secretaire(?: de seance)?\s*:|\ba ete (?:elue?|designee?) secretaire|"
-            r"^\s*(?:questions?|points?) \d+ a \d+|^\s*soit \d+ presents|"
+            r"^\s*(?:questions?|points?|dossiers?)\s+\d+\s+a\s+(?:\d+|la fin)|"
+            r"^\s*soit \d+ presents|"
             r"^\s*(?:rapporteur|objet|ordre du jour|deliberation n|rapport n|expose|"
             r"le quorum)|^\s*[a-z]{2,6}[-_ ]?\d[\w./-]*\s*$",
             re.M,
@@ -342,14 +364,18 @@ def _figures_in_prose(att: Attendance, f: str) -> None:
         ],
         "presents_n": [
             r"\bpresents\s*:\s*(\d+)",
-            r"presents?\s*:?\s*(\d+)\b(?!\s*[/.]\d)",
+            r"presents?[ \t]*:?[ \t]*(\d+)\b(?!\s*[/.]\d)",
             r"\b(\d+)[ \t]+presents\b",
         ],
         "procurations_n": [
             r"\b(?:procurations?|pouvoirs?)\s*:\s*(\d+)",
             r"\b(\d+)[ \t]+(?:procurations?|pouvoirs?)\b",
         ],
-        "votants_n": [r"\bvotants\s*:\s*(\d+)", r"votants\s*:?\s*(\d+)", r"\b(\d+)[ \t]+votants\b"],
+        "votants_n": [
+            r"\bvotants\s*:\s*(\d+)",
+            r"votants[ \t]*:?[ \t]*(\d+)",
+            r"\b(\d+)[ \t]+votants\b",
+        ],
         "absents_n": [r"\babsents\s*:\s*(\d+)", r"\b(\d+)[ \t]+absents?\b"],
     }
     for name, patterns in prose.items():
@@ -417,7 +443,7 @@ def parse_attendance(head: str, side: str = "", table_text: str | None = None) -
                 giver, holder, _merge(_bounds_of(giver), _bounds_of(holder)), _bounds_of(holder)
             )
         )
-    parse_range_events(att, head)
+    parse_ranges(att, head, table_text)
     return att
 
 
@@ -426,22 +452,49 @@ def _merge(a: Bounds, b: Bounds) -> Bounds:
 
 
 _RANGE = re.compile(
-    r"^\s*(?:questions?|points?|dossiers?)\s+(?:n\s*°\s*)?(\d+)\s+a\s+(\d+)\s*:", re.M
+    r"^\s*(?:questions?|points?|dossiers?)\s+(?:n\s*°\s*)?(\d+)\s+a\s+(\d+|la fin)\s*:", re.M
 )
 
 
-def parse_range_events(att: Attendance, text: str) -> None:
-    """« Questions 11 à 17 : Départ de M. X (procuration à Y) »: changes from a range on."""
+def parse_ranges(att: Attendance, text: str, table_text: str | None = None) -> None:
+    """Attendance given per range of items: « Questions 11 à 17 : Départ de M. X (procuration
+    à Y) / 31 présents / 2 procurations / 33 votants » (figures read in ``table_text``, the
+    whole lines, when given). The changes apply from the range's first item on; the figures
+    of the first range, from item 1, are the séance's at the opening."""
     folded = fold(text)
     ranges = list(_RANGE.finditer(folded))
     for i, m in enumerate(ranges):
         stop = ranges[i + 1].start() if i + 1 < len(ranges) else len(text)
         chunk = text[m.end() : stop]
         att.events.extend(parse_events(chunk, m.group(1)))
+    whole = fold(table_text) if table_text is not None else folded
+    found = list(_RANGE.finditer(whole))
+    for i, m in enumerate(found):
+        stop = found[i + 1].start() if i + 1 < len(found) else len(whole)
+        figures = Attendance()
+        _figures_in_prose(figures, replace_number_words(whole[m.end() : stop]))
+        last = None if m.group(2) == "la fin" else int(m.group(2))
+        att.ranges.append(
+            Range(
+                int(m.group(1)),
+                last,
+                figures.presents_n,
+                figures.procurations_n,
+                figures.votants_n,
+                figures.absents_n,
+            )
+        )
+    opening = att.range_of("1")
+    if opening is not None:
+        for name in ("presents_n", "procurations_n", "votants_n", "absents_n"):
+            value = getattr(opening, name)
+            if value is not None:
+                setattr(att, name, value)
 
 
 _EVENT = re.compile(
-    r"(?P<dep>d[ée]part|quitte|sortie|se retire)|(?P<arr>arriv[ée]e|rejoint|entre en s[ée]ance)",
+    r"\b(?:(?P<dep>d[ée]part|quitte|sortie|se retire)|"
+    r"(?P<arr>arriv[ée]e|rejoint|entre en s[ée]ance|retour de|r[ée]int[èe]gre))\b",
     re.I,
 )
 

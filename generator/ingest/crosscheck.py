@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from generator.ingest.attendance import Bounds
 from generator.ingest.names import Mention, same_person, slug
-from generator.ingest.sections import ParsedDoc
+from generator.ingest.sections import Item, ParsedDoc
 from generator.model import Membre, Presence, Procuration, Retrait, Seance
-from generator.presence import explain_point, seance_to_presence
+from generator.presence import PointPresence, explain_point, seance_to_presence
 
 
 @dataclass
@@ -204,19 +204,25 @@ def build_seance_notes(
     for ident, b in present_ids.items():
         presences.append(Presence(membre=ident, a_partir_de=b.a_partir_de, jusqu_a=b.jusqu_a))
     events = [] if per_item else list(att.events) + [e for it in doc.items for e in it.events]
-    for e in events:
+    seen: set[tuple[str, str, str]] = set()
+    for e in sorted(events, key=lambda e: order_index.get(e.point, -1)):
         ident = roster.find(e.mention) or roster.add(e.mention)
-        if e.point not in order_index:
+        if e.point not in order_index or (e.kind, ident, e.point) in seen:
             continue
+        seen.add((e.kind, ident, e.point))
+        # a member may leave and come back: the spans already closed are kept
+        others = [p for p in presences if p.membre != ident]
+        closed = [p for p in presences if p.membre == ident and p.jusqu_a is not None]
+        opened = [p for p in presences if p.membre == ident and p.jusqu_a is None]
         if e.kind == "arrivee":
-            presences = [p for p in presences if p.membre != ident]
-            presences.append(Presence(membre=ident, a_partir_de=e.point))
+            presences = [*others, *closed, Presence(membre=ident, a_partir_de=e.point)]
         else:
             idx = order_index[e.point]
             before = ordre[idx - 1] if idx > 0 else None
-            presences = [p for p in presences if p.membre != ident]
-            if before is not None:
-                presences.append(Presence(membre=ident, jusqu_a=before))
+            since = opened[0].a_partir_de if opened else None
+            presences = [*others, *closed]
+            if before is not None and (since is None or order_index.get(since, idx) < idx):
+                presences.append(Presence(membre=ident, a_partir_de=since, jusqu_a=before))
             if e.pouvoir_a is not None:
                 target = roster.find(e.pouvoir_a, present_set) or roster.add(e.pouvoir_a)
                 procs.append(Procuration(mandant=ident, mandataire=target, a_partir_de=e.point))
@@ -250,6 +256,28 @@ def _label(roster: Roster, ident: str) -> str:
         if i == ident:
             return m.label
     return ident
+
+
+def _printed_votants(
+    doc: ParsedDoc, item: Item, pp: PointPresence | None, opening: PointPresence | None, point: str
+) -> int | None:
+    """The votants a vote without figures (« à l'unanimité ») declares: those printed for the
+    item's range of items; else those printed for the séance, in a one-item extract, or at an
+    item where nobody has come, gone or withdrawn since the opening."""
+    att = doc.attendance
+    in_range = att.range_of(point)
+    if in_range is not None:
+        return in_range.votants_n
+    if doc.single:
+        return att.votants_n
+    unchanged = (
+        pp is not None
+        and opening is not None
+        and not item.events
+        and pp.presents == opening.presents
+        and pp.procurations == opening.procurations
+    )
+    return att.votants_n if unchanged else None
 
 
 def crosscheck(doc: ParsedDoc) -> SeanceCheck:
@@ -301,7 +329,7 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
     for i, item in enumerate(doc.items):
         point = item.point or item.ref or ("" if att.ordre else f"#{i + 1}")
         pp = presence.at(point) if att.found else None
-        fallback = att.votants_n if doc.single else None
+        fallback = _printed_votants(doc, item, pp, opening, point)
         declared = item.vote.declared_total(fallback)
         expected = pp.votants if pp is not None and (att.presents or att.pouvoirs) else None
         coherent = None if declared is None or expected is None else declared == expected

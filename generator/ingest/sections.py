@@ -305,7 +305,11 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
         segs = list(line.segments)
         keep = []
         for j, seg in enumerate(segs):
-            if j + 1 < len(segs) and len(seg.text) <= 40 and segs[j + 1].x0 >= 120:
+            # a short segment before a far one is a side column's, but for a label and its
+            # value: « Nombre de conseillers votants :        28 »
+            far = j + 1 < len(segs) and segs[j + 1].x0 >= 120
+            labelled = far and seg.text.endswith(":") and segs[j + 1].text.isdigit()
+            if far and len(seg.text) <= 40 and not labelled:
                 side.append(seg.text)
             else:
                 keep.append(seg.text)
