@@ -707,3 +707,41 @@ def test_regression_a_label_and_its_value_far_apart() -> None:
     doc = parse_document(PdfText(pages=1, lines=lines))
     assert (doc.attendance.en_exercice, doc.attendance.votants_n) == (4, 3)
     assert [(i.declared_total, i.coherent) for i in crosscheck(doc).items] == [(3, True)] * 2
+
+
+def test_regression_civilites_in_capitals_are_not_people() -> None:
+    """Regression (Chéméré): « M. Georges LECLEVE, Maire / M. MMES Virginie PORCHER, … » gave
+    two more présents, « Maire M. MMES » and « Adjoints M. MMES »."""
+    from generator.ingest.names import find_mentions
+
+    text = "M. Georges LECLEVE, Maire\nM. MMES Virginie PORCHER, Michel GRAVOUIL, Adjoints\n"
+    text += "M. MMES Jean-Marc VOYAU, Karine FOUQUET"
+    assert [m.label for m in find_mentions(text)] == [
+        "M. Georges LECLEVE",
+        "Virginie PORCHER",
+        "Michel GRAVOUIL",
+        "Jean-Marc VOYAU",
+        "Karine FOUQUET",
+    ]
+
+
+def test_a_member_who_withdraws_for_one_item() -> None:
+    """« Madame X se retire de la salle du Conseil et ne prend pas part au débat ni au vote »
+    (Chéméré): out of the room for that item only, not gone for the rest of the séance."""
+    from generator.ingest.crosscheck import crosscheck
+
+    texts = ["Présents : Jean DUPONT, Marie DURAND, Paul MARTIN"]
+    texts += ["DE-2014/1 – Budget", "Le conseil adopte.", "Pour : 3"]
+    texts += ["DE-2014/2 – Subvention", "Madame Marie DURAND se retire de la salle du Conseil"]
+    texts += ["et ne prend pas part au débat ni au vote.", "Le conseil adopte.", "Pour : 2"]
+    texts += ["DE-2014/3 – Voirie", "Le conseil adopte.", "Pour : 3"]
+    check = crosscheck(_doc(texts))
+    assert [(i.presents, i.coherent) for i in check.items] == [(3, True), (2, True), (3, True)]
+
+
+def test_regression_dates_and_quoted_labels() -> None:
+    """Regression (Chéméré): « 02/07/14 … Pour 3 ans » in a table was read as 14 pour, and
+    « Par 12 voix « Pour » et 6 « Abstention » » (labels in quotes) was not read."""
+    assert find_vote("02/07/14\nPour 3 ans\nLe conseil prend acte.").empty
+    v = find_vote("Par 12 voix « Pour » et 6 « Abstention », le conseil approuve.")
+    assert (v.pour, v.abstention) == (12, 6)

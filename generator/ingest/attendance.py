@@ -42,7 +42,7 @@ class Pouvoir:
 class Event:
     """An arrival or a departure in the course of the séance, effective at ``point``."""
 
-    kind: str  # "arrivee" | "depart"
+    kind: str  # "arrivee" | "depart" | "retrait" (out of the room for this item only)
     mention: Mention
     point: str
     pouvoir_a: Mention | None = None
@@ -499,10 +499,16 @@ _EVENT = re.compile(
 )
 
 
+_NOT_VOTING = re.compile(
+    r"\bne (?:prend|prennent|participe|participent) pas (?:part )?(?:au|aux|a)\b"
+)
+
+
 def parse_events(chunk: str, point: str) -> list[Event]:
     """Arrivals and departures said in prose, effective at ``point``."""
     out: list[Event] = []
-    for sentence in re.split(r"(?<=[.;])\s+|\n", chunk):
+    pieces = re.split(r"(?<=[.;])\s+|\n", chunk)
+    for k, sentence in enumerate(pieces):
         em = _EVENT.search(sentence)
         if not em:
             continue
@@ -510,6 +516,12 @@ def parse_events(chunk: str, point: str) -> list[Event]:
         if not mentions:
             continue
         kind = "depart" if em.group("dep") else "arrivee"
+        # « se retire … / et ne prend pas part au vote. »: out for this item only (the
+        # sentence may go on over the next lines)
+        whole = " ".join(pieces[k : k + 3])
+        whole = whole[: whole.find(".") + 1] if "." in whole else whole
+        if kind == "depart" and _NOT_VOTING.search(fold(whole)):
+            kind = "retrait"
         subject = mentions[0]
         pouvoir_a = None
         for note in subject.notes:

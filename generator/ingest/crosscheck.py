@@ -210,6 +210,9 @@ def build_seance_notes(
         if e.point not in order_index or (e.kind, ident, e.point) in seen:
             continue
         seen.add((e.kind, ident, e.point))
+        if e.kind == "retrait":
+            retraits[ident] = (*retraits.get(ident, ()), e.point)
+            continue
         # a member may leave and come back: the spans already closed are kept
         others = [p for p in presences if p.membre != ident]
         closed = [p for p in presences if p.membre == ident and p.jusqu_a is not None]

@@ -104,6 +104,11 @@ _NOT_NAMES = {
     "municipal",
     "maire",
     "adjoint",
+    # civilités in capitals (« M. MMES Virginie PORCHER, … »), never a surname
+    "mmes",
+    "mme",
+    "mm",
+    "mlle",
 }
 
 

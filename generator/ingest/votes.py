@@ -28,9 +28,10 @@ _LABELS = {
     "votants": r"(?:nombre de )?votants",
     "exprimes": r"suffrages? exprimes",
 }
-#: a count stands apart: not glued to a word (« CDG60 pour sa gestion »), but for the label
-#: before it (« 29 VOIX POUR2 NE PRENNENT PAS PART AU VOTE »)
-_FREE = r"(?:(?<![\da-z.,])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentions))"
+#: a count stands apart: not glued to a word (« CDG60 pour sa gestion »), a decimal point or a
+#: date (« 02/07/14 Pour 3 ans »), but for the label before it (« 29 VOIX POUR2 NE PRENNENT
+#: PAS PART AU VOTE »)
+_FREE = r"(?:(?<![\da-z.,/])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentions))"
 #: « pour 2 raisons », « contre 3 communes »: a label, a number, then a noun: not a vote
 _NO_NOUN = r"(?!\s+(?!contre|abstentions?|voix|votes?|nppv|ne\b|pour)[a-z]{3,})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
@@ -126,6 +127,16 @@ def _hits(f: str) -> list[_Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+#: quotes around a label (« Par 12 voix « Pour » et 6 « Abstention » »), read as spaces
+_QUOTES = str.maketrans({c: " " for c in '«»“”"'})
+
+
+def _folded(text: str) -> str:
+    """``text`` folded, numbers in words as digits, quotes as spaces (same positions but for
+    the number words)."""
+    return replace_number_words(fold(text)).translate(_QUOTES)
+
+
 def _clusters(f: str, gap: int) -> list[list[_Hit]]:
     """The hits of ``f``, grouped when less than ``gap`` characters apart."""
     clusters: list[list[_Hit]] = []
@@ -149,7 +160,7 @@ def vote_ends(text: str, *, gap: int = 260) -> list[int]:
     counted votes (the compte administratif, then the affectation, then each subsidy), each
     with its « pour » figure and another one; a « Vote : pour à l'unanimité » between them is
     a vote of its own. Figures repeated row after row of a table are one vote."""
-    f = replace_number_words(fold(text))
+    f = _folded(text)
     votes: list[list[_Hit]] = []
     for cluster in _clusters(f, gap):
         votes.append([])
@@ -185,7 +196,7 @@ def _after_vote_label(f: str, hit: _Hit) -> bool:
 
 def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
     """The vote declared in an item's text (``empty`` when none is found)."""
-    f = replace_number_words(fold(text))
+    f = _folded(text)
     clusters = _clusters(f, gap)
     if not clusters:
         return ParsedVote()
