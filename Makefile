@@ -42,6 +42,7 @@ bench: $(STAMP) /usr/bin/pdftotext
 	$(BIN)/python tests/bench/bench_check.py
 	$(BIN)/python tests/bench/bench_render.py
 	$(BIN)/python tests/bench/bench_site.py
+	$(BIN)/python tests/bench/bench_build.py
 	$(BIN)/python -m tests.bench.bench_ingest
 
 clean:

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from generator.atomic import write_bytes
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project, SeanceFiles
-from generator.render.context import deliberation_to_extrait, seance_to_liste
+from generator.render.context import Extrait, deliberation_to_extrait, seance_to_liste
 from generator.render.office import extrait_to_markdown, markdown_to_office
 from generator.render.pdf import (
     Document,
@@ -142,21 +143,31 @@ def write_office(
     store: Store,
     settings: RenderSettings,
 ) -> list[Path]:
+    """The Word and OpenDocument copies: one pandoc process per file, as many at once as
+    there are cores (pandoc cannot write several .docx in one run)."""
     digest = template_digest(settings)
+    todo: dict[tuple[str, str], Extrait] = {}
     written = []
     for files, d in items:
         extrait = deliberation_to_extrait(project, files, d, d.texte)
         key = input_key(digest, ("office", extrait))
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
-                with tempfile.TemporaryDirectory() as tmp:
-                    produced = Path(tmp) / f"extrait{suffix}"
-                    markdown_to_office(extrait_to_markdown(extrait), produced, extrait.date)
-                    store.put(key, suffix, produced.read_bytes())
-            target = out / "extraits" / f"{d.numero}{suffix}"
-            store.link(key, suffix, target)
-            written.append(target)
-    return written
+                todo[key, suffix] = extrait
+            written.append((key, suffix, out / "extraits" / f"{d.numero}{suffix}"))
+
+    def produce(job: tuple[tuple[str, str], Extrait]) -> None:
+        (key, suffix), extrait = job
+        with tempfile.TemporaryDirectory() as tmp:
+            produced = Path(tmp) / f"extrait{suffix}"
+            markdown_to_office(extrait_to_markdown(extrait), produced, extrait.date)
+            store.put(key, suffix, produced.read_bytes())
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        list(pool.map(produce, todo.items()))
+    for key, suffix, target in written:
+        store.link(key, suffix, target)
+    return [target for _, _, target in written]
 
 
 def _write_listes(

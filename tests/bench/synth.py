@@ -1799,6 +1799,10 @@ lieu_signature: Dole
 organe: Conseil communautaire
 nature_actes: 46
 url: https://deliberations.val-amour.example
+actes:
+  email_retour: assemblees@val-amour.test
+  referent: Service des assemblées
+  tdt: SIC
 """
     (folder / "collectivite.yml").write_text(text, encoding="utf-8", newline="\n")
     return departement, siren

@@ -1,0 +1,104 @@
+"""``make bench``: the whole ``registre build`` on synthetic archives, cold and after one edit.
+
+For each size N (délibérations, N/20 séances of 20), in a fresh interpreter: the archive is
+generated (not timed), then timed:
+
+cold  ``registre build`` with an empty cache: check, extract PDFs (public and official), Word
+      and OpenDocument copies, listes, site (pages, mkdocs-material, Pagefind), SCDL and JSON
+      exports, @CTES bundles of the acts not yet transmitted;
+edit  the same build after one délibération's objet was changed in its YAML file;
+and the peak memory of the whole process tree (the build and its workers: typst, pandoc,
+mkdocs, Pagefind), sampled every 0.1 s from /proc. The stages of the cold build are timed
+from the build's progress messages. Targets at 10,000: cold ≤ 5 min and ≤ 1.5 GB, edit ≤ 5 s.
+
+    .venv/bin/python tests/bench/bench_build.py --sizes 1000,5000,10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator`` importable
+    sys.path.insert(0, str(ROOT))
+
+from tests.bench.measure import PeakMemory, each_size  # noqa: E402
+
+PER_SEANCE = 20
+TODAY = dt.date(2026, 11, 22)
+
+
+def _timed_build(content: Path, folder: Path) -> tuple[float, dict[str, float]]:
+    """``build`` of ``content`` into ``folder/site``: its duration, and each stage's."""
+    from generator.project import build
+
+    stages: list[tuple[str, float]] = []
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        stages.append((message.split(" (")[0], time.perf_counter() - start))
+
+    build(content, folder / "site", today=TODAY, cache_dir=folder / "cache", progress=progress)
+    total = time.perf_counter() - start
+    steps: dict[str, float] = {}
+    for (name, at), (_, after) in zip(stages, [*stages[1:], ("", total)], strict=True):
+        steps[name] = round(steps.get(name, 0.0) + after - at, 1)
+    return total, steps
+
+
+def measure(size: int) -> dict[str, object]:
+    from tests.bench.synth import write_archive
+
+    with tempfile.TemporaryDirectory(prefix="registre-bench-build-") as tmp:
+        folder = Path(tmp)
+        content = folder / "content"
+        write_archive(content, size // PER_SEANCE, PER_SEANCE, seed=5)
+        with PeakMemory() as memory:
+            cold, stages = _timed_build(content, folder)
+        files = sorted((content / "seances").glob("*/deliberations/*.yml"))
+        edited = files[len(files) // 2]
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("\nobjet: ", "\nobjet: (rectifié) ", 1), encoding="utf-8")
+        edit, edit_stages = _timed_build(content, folder)
+        return {
+            "size": size,
+            "cold": cold,
+            "edit": edit,
+            "peak_mb": memory.peak / 2**20,
+            "stages": stages,
+            "edit_stages": edit_stages,
+        }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return 0
+    print(f"{'N':>6} {'cold (s)':>9} {'s/1000':>7} {'edit (s)':>9} {'peak MB':>8}  stages (s)")
+    for size, r in each_size(__file__, args.sizes):
+        if isinstance(r, str):
+            print(f"{size:>6} failed:\n{r}")
+            continue
+        stages = ", ".join(f"{k} {v}" for k, v in r["stages"].items())
+        edit_stages = ", ".join(f"{k} {v}" for k, v in r["edit_stages"].items())
+        print(
+            f"{r['size']:>6} {r['cold']:>9.1f} {1000 * r['cold'] / r['size']:>7.1f} "
+            f"{r['edit']:>9.1f} {r['peak_mb']:>8.0f}  {stages}\n{'':>42}edit: {edit_stages}",
+            flush=True,
+        )
+    print("Targets at 10,000 délibérations: cold ≤ 300 s and ≤ 1,500 MB; edit ≤ 5 s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

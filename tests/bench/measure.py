@@ -1,0 +1,70 @@
+"""What the benchmarks share: one fresh interpreter per size, the peak memory of a process tree."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = int(fields[21]) * PAGE
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total
+
+
+class PeakMemory:
+    """The largest total RSS of this process and its descendants while the block runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak = max(self.peak, _tree_rss(os.getpid()))
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def each_size(script: str, sizes: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Run ``script --measure N`` for each size in a fresh interpreter (nothing cached in the
+    process, memory measured from zero): its JSON result, or the end of its error output."""
+    for size in (int(s) for s in sizes.split(",")):
+        run = subprocess.run(
+            [sys.executable, script, "--measure", str(size)], capture_output=True, text=True
+        )
+        if run.returncode:
+            yield size, run.stderr[-3000:]
+        else:
+            yield size, json.loads(run.stdout.strip().splitlines()[-1])
