@@ -745,3 +745,84 @@ def test_regression_dates_and_quoted_labels() -> None:
     assert find_vote("02/07/14\nPour 3 ans\nLe conseil prend acte.").empty
     v = find_vote("Par 12 voix « Pour » et 6 « Abstention », le conseil approuve.")
     assert (v.pour, v.abstention) == (12, 6)
+
+
+def test_events_name_their_people() -> None:
+    """« Départ de M. X », « Arrivées de Mesdames X et Y » name the people after the noun;
+    « M. X quitte la salle », « Monsieur Leroux siège à nouveau » before the verb; « l'absence
+    de départ des élèves » names nobody (Pierrefonds 2025: read as Mme Debuisser leaving)."""
+    from generator.ingest.attendance import parse_events
+
+    def read(text: str) -> list[tuple[str, str]]:
+        return [(e.kind, e.mention.label) for e in parse_events(text, "1")]
+
+    assert read("Madame Debuisser s'interroge sur l'absence de départ des élèves de CM2.") == []
+    assert read("Arrivées de Mesdames Monique FOUREY-BECHET et Françoise DUARTE (37 présents)") == [
+        ("arrivee", "Mme Monique FOUREY-BECHET"),
+        ("arrivee", "Françoise DUARTE"),
+    ]
+    assert read("Monsieur Sébastien Leroux, Maire, quitte la salle.") == [
+        ("depart", "M. Sébastien Leroux")
+    ]
+    assert read("Monsieur Leroux siège à nouveau.") == [("arrivee", "M. Leroux")]
+
+
+def test_changes_said_after_a_vote_apply_from_the_next_item() -> None:
+    """« Arrivées de Mmes X et Y ayant pris part aux délibérations ci-après (4 présents, 1
+    procuration, soit 5 votants) » after the vote of 4-2 (Putanges-le-Lac 2017): the
+    arrivals count from the next item, whose unanimity declares the votants printed there;
+    « 4-1 », « 5.a) » head sub-items, « 5. QUESTIONS DIVERSES » just above is their group;
+    dot leaders stand between a label and its figure."""
+    from generator.ingest.crosscheck import crosscheck
+
+    texts = [
+        "Etaient présents : Jean DUPONT, Marie DURAND",
+        "Absents ayant donné procuration : Paul MARTIN à Jean DUPONT",
+        "Absents : Anne LEROY, Eva SIMON",
+        "4. ELECTION DU 1ER ADJOINT.",
+        "Texte.",
+        "4-1 DETERMINATION DU NOMBRE DE POSTES D'ADJOINT.",
+        "Le maire rappelle la délibération du 5 janvier 2016.",
+        "Le conseil fixe à un le nombre d'adjoints à l'unanimité.",
+        "4-2 ELECTION D'UN PREMIER ADJOINT.",
+        "b. Nombre de votants ……………… 3",
+        "c. Nombre de suffrages exprimés ……… 3",
+        "Arrivées de Mesdames Anne LEROY et Eva SIMON ayant pris part aux délibérations",
+        "ci-après (4 présents, 1 procuration, soit 5 votants)",
+        "5. QUESTIONS DIVERSES.",
+        "5.a) TRAVAUX COMPLEMENTAIRES INTERIEURS EGLISE ST PIERRE DE LA COMMUNE HISTORIQUE",
+        "DE PUTANGES PONT ECREPIN",
+        "Le conseil approuve à l'unanimité.",
+    ]
+    check = crosscheck(_doc(texts))
+    assert [(i.ref, i.presents, i.declared_total, i.coherent) for i in check.items] == [
+        ("4-1", 2, None, None),  # no votants printed for the séance
+        ("4-2", 2, 3, True),
+        ("5.a", 4, 5, True),
+    ]
+    assert check.items[2].objet == (
+        "TRAVAUX COMPLEMENTAIRES INTERIEURS EGLISE ST PIERRE DE LA COMMUNE HISTORIQUE DE "
+        "PUTANGES PONT ECREPIN"
+    )
+
+
+def test_titles_wrapped_over_lines() -> None:
+    """A long heading not ending a sentence goes on over the lines that continue it (in lower
+    case, or in capitals after capitals); its final period and « , Rapporteur X » are not part
+    of the title."""
+    from generator.ingest.sections import _title
+
+    assert (
+        _title(
+            "Service public d’assainissement collectif : Rapport annuel 2013 du",
+            "DE-2014/74 – Service public d’assainissement collectif : Rapport annuel 2013 du",
+            ["délégataire", "Monsieur le Maire présente le rapport."],
+        )
+        == "Service public d’assainissement collectif : Rapport annuel 2013 du délégataire"
+    )
+    assert _title("Fauchage, attribution du marché annuel, Rapporteur M. Gaudin", "", []) == (
+        "Fauchage, attribution du marché annuel"
+    )
+    assert _title("ELECTION D’UN PREMIER ADJOINT.", "4-2 ELECTION D’UN PREMIER ADJOINT.", []) == (
+        "ELECTION D’UN PREMIER ADJOINT"
+    )

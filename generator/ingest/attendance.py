@@ -7,6 +7,7 @@ whatever their case or punctuation; each block is read as a list of mentions (na
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -492,9 +493,17 @@ def parse_ranges(att: Attendance, text: str, table_text: str | None = None) -> N
                 setattr(att, name, value)
 
 
-_EVENT = re.compile(
-    r"\b(?:(?P<dep>d[ée]part|quitte|sortie|se retire)|"
-    r"(?P<arr>arriv[ée]e|rejoint|entre en s[ée]ance|retour de|r[ée]int[èe]gre))\b",
+#: a change of attendance: a noun before the people it names (« Départ de M. X », « Arrivées
+#: de Mmes X et Y »), or a verb after its subject (« M. X quitte la salle », « M. X siège à
+#: nouveau »)
+_EVENT_NOUN = re.compile(
+    r"\b(?:(?P<dep>d[ée]parts?|sorties?)|(?P<arr>arriv[ée]es?|retours?))\s+(?:de|d')\s*",
+    re.I,
+)
+_EVENT_VERB = re.compile(
+    r"\b(?:(?P<dep>quitte|quittent|se retire|se retirent|sort de la salle)|"
+    r"(?P<arr>rejoint|rejoignent|entre en s[ée]ance|r[ée]int[èe]gre|si[èe]ge à nouveau|"
+    r"reprend (?:sa )?place|revient en s[ée]ance))\b",
     re.I,
 )
 
@@ -505,15 +514,29 @@ _NOT_VOTING = re.compile(
 
 
 def parse_events(chunk: str, point: str) -> list[Event]:
-    """Arrivals and departures said in prose, effective at ``point``."""
+    """Arrivals and departures said in prose, effective at ``point``: the people named right
+    after « Départ de », « Arrivées de »…, or the subject just before « quitte », « siège à
+    nouveau »… (« l'absence de départ des élèves » names nobody: no event)."""
     out: list[Event] = []
     pieces = re.split(r"(?<=[.;])\s+|\n", chunk)
     for k, sentence in enumerate(pieces):
-        em = _EVENT.search(sentence)
-        if not em:
-            continue
         mentions = find_mentions(sentence)
-        if not mentions:
+        subjects: list[Mention] = []
+        em = _EVENT_NOUN.search(sentence)
+        if em:  # the people named from the noun on, in a row (« X et Y », « X, Y »)
+            after = [m for m in mentions if m.start >= em.end()]
+            if after and after[0].start - em.end() <= 12:
+                subjects.append(after[0])
+                for prev, nxt in itertools.pairwise(after):
+                    if not re.fullmatch(r"[\s,]*(?:et\s*)?", sentence[prev.end : nxt.start]):
+                        break
+                    subjects.append(nxt)
+        else:
+            em = _EVENT_VERB.search(sentence)
+            before = [m for m in mentions if m.end <= em.start()] if em else []
+            if em and before and em.start() - before[-1].end <= 20:
+                subjects.append(before[-1])
+        if not em or not subjects:
             continue
         kind = "depart" if em.group("dep") else "arrivee"
         # « se retire … / et ne prend pas part au vote. »: out for this item only (the
@@ -522,19 +545,16 @@ def parse_events(chunk: str, point: str) -> list[Event]:
         whole = whole[: whole.find(".") + 1] if "." in whole else whole
         if kind == "depart" and _NOT_VOTING.search(fold(whole)):
             kind = "retrait"
-        subject = mentions[0]
-        pouvoir_a = None
-        for note in subject.notes:
-            if re.search(r"(?i)procuration|pouvoir", note):
-                t = find_mentions(
-                    re.sub(r"(?i).*?(procuration|pouvoir)\s*(à|a)?", "", note, count=1)
-                )
-                pouvoir_a = t[0] if t else None
-        if (
-            pouvoir_a is None
-            and len(mentions) > 1
-            and re.search(r"(?i)procuration|pouvoir", sentence)
-        ):
-            pouvoir_a = mentions[1]
-        out.append(Event(kind, subject, point, pouvoir_a))
+        for subject in subjects:
+            pouvoir_a = None
+            for note in subject.notes:
+                if re.search(r"(?i)procuration|pouvoir", note):
+                    t = find_mentions(
+                        re.sub(r"(?i).*?(procuration|pouvoir)\s*(à|a)?", "", note, count=1)
+                    )
+                    pouvoir_a = t[0] if t else None
+            others = [m for m in mentions if m not in subjects]
+            if pouvoir_a is None and others and re.search(r"(?i)procuration|pouvoir", sentence):
+                pouvoir_a = others[0]
+            out.append(Event(kind, subject, point, pouvoir_a))
     return out

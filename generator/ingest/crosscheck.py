@@ -265,12 +265,15 @@ def _printed_votants(
     doc: ParsedDoc, item: Item, pp: PointPresence | None, opening: PointPresence | None, point: str
 ) -> int | None:
     """The votants a vote without figures (« à l'unanimité ») declares: those printed for the
-    item's range of items; else those printed for the séance, in a one-item extract, or at an
-    item where nobody has come, gone or withdrawn since the opening."""
+    item's range of items, or printed after an item before it; else those printed for the
+    séance, in a one-item extract, or at an item where nobody has come, gone or withdrawn since
+    the opening."""
     att = doc.attendance
     in_range = att.range_of(point)
     if in_range is not None:
         return in_range.votants_n
+    if item.votants_printed is not None:
+        return item.votants_printed
     if doc.single:
         return att.votants_n
     unchanged = (

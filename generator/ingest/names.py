@@ -18,7 +18,8 @@ from generator.ingest.numbers import fold
 _UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 _LOW = "a-zàâäçéèêëîïôöùûüÿæœñ"
 CIVILITE = (
-    r"(?:Monsieur|Madame|Mademoiselle|monsieur|madame|MONSIEUR|MADAME|M\.\s*MMES|MMES|Mmes|MM\.?"
+    r"(?:Monsieur|Madame|Mademoiselle|monsieur|madame|MONSIEUR|MADAME|Mesdames|Messieurs|"
+    r"M\.\s*MMES|MMES|Mmes|MM\.?"
     r"|Mme\.?|Mlle\.?|Melle|Mr\.?|M\.)"
 )
 _PRENOM = (
@@ -31,7 +32,8 @@ MENTION = re.compile(
     rf"(?:(?P<civ>{CIVILITE})\s+)?"
     rf"(?:(?P<prenom>{_PRENOM}(?:[ \t]+{_PRENOM}){{0,2}})\s+(?P<nom>{_NOM_RUN})"
     rf"|(?P<nomseul>{_NOM_RUN}(?:[ \t]+{_PRENOM})?)"
-    rf"|(?P<pcap>{_PRENOM})\s+(?P<ncap>[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*))"
+    rf"|(?P<pcap>{_PRENOM})\s+(?P<ncap>[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*)"
+    rf"|(?P<civnom>[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*))"
 )
 _PAREN = re.compile(r"\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
 
@@ -76,7 +78,7 @@ def _civilite(raw: str | None) -> str | None:
     if raw is None:
         return None
     f = fold(raw).replace(" ", "")
-    if f.startswith(("mme", "madame", "mlle", "melle", "mademoiselle", "mmes")):
+    if f.startswith(("mme", "madame", "mlle", "melle", "mademoiselle", "mmes", "mesdames")):
         return "Mme"
     if f.startswith(("m.mmes", "mm")):
         return None
@@ -104,6 +106,15 @@ _NOT_NAMES = {
     "municipal",
     "maire",
     "adjoint",
+    "adjointe",
+    "president",
+    "presidente",
+    "conseiller",
+    "conseillere",
+    "secretaire",
+    "directeur",
+    "directrice",
+    "prefet",
     # civilités in capitals (« M. MMES Virginie PORCHER, … »), never a surname
     "mmes",
     "mme",
@@ -140,8 +151,10 @@ def find_mentions(text: str) -> list[Mention]:
                     prenom, nom = words[-1], " ".join(words[:-1])
                 else:
                     prenom, nom = "", m.group("nomseul")
-        elif civ is not None:
+        elif civ is not None and m.group("pcap"):
             prenom, nom = m.group("pcap"), m.group("ncap")
+        elif civ is not None:  # « Monsieur Leroux siège à nouveau »
+            prenom, nom = "", m.group("civnom")
         else:
             continue
         nom = nom.strip()

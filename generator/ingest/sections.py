@@ -10,7 +10,7 @@ from generator.ingest.attendance import Attendance, Event, parse_attendance, par
 from generator.ingest.names import join_lines
 from generator.ingest.numbers import fold
 from generator.ingest.text import PdfText
-from generator.ingest.votes import ParsedVote, find_vote, vote_ends
+from generator.ingest.votes import ATTENDANCE, ParsedVote, find_vote, vote_ends
 
 _I = re.I
 STRONG = [
@@ -36,6 +36,10 @@ STRONG = [
 WEAK = [
     re.compile(
         r"^(?P<point>\d{1,2}(?:\.\d{1,2})?)\s*[.)–-]\s+(?P<objet>[A-ZÉÈÀ«\"][^a-z]{3}.{2,})"
+    ),
+    # a sub-item: « 4-1 DETERMINATION DU NOMBRE DE POSTES », « 5.a) TRAVAUX … »
+    re.compile(
+        r"^(?P<point>\d{1,2}(?:-\d{1,2}|\.[a-z]))\)?\s+(?P<objet>[A-ZÉÈÀ«\"][^a-z]{3}.{2,})"
     ),
 ]
 MONTHS = {
@@ -64,6 +68,9 @@ class Item:
     events: list[Event] = field(default_factory=list)
     #: headed by a deliberation number (a strong heading), not by a mere point number
     numbered: bool = False
+    #: votants printed in the course of the séance for the items that follow (« (37 présents,
+    #: 3 procurations, soit 40 votants) » after an arrival)
+    votants_printed: int | None = None
 
 
 @dataclass
@@ -183,6 +190,34 @@ def _numbered_run(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
     return longest
 
 
+def _title(objet: str, heading: str, after: list[str]) -> str:
+    """An item's title from its heading line, with the lines it wraps onto (a long heading
+    not ending a sentence, followed by a line in the same case: starting in lower case, or
+    in capitals after a title in capitals), without a final period or comma, nor the
+    « , Rapporteur X » that follows it."""
+    parts = [objet]
+    capitals = not re.search(r"[a-zà-ÿ]", objet)
+    line = heading
+    for nxt in after[:3]:
+        nxt = nxt.strip()
+        wrapped = len(line) >= 60 and not line.rstrip().endswith((".", ";"))
+        same_case = (
+            not re.search(r"[a-zà-ÿ]", nxt) if capitals else nxt[:1].islower() or line.endswith("-")
+        )
+        if not (wrapped and nxt and same_case):
+            break
+        parts.append(nxt)
+        line = nxt
+    title = join_lines(parts)
+    title = re.split(r",\s*rapporteure?\b", title, flags=re.I)[0]
+    return title.rstrip(" .,;")
+
+
+def _sub_point(outer: str | None, inner: str | None) -> bool:
+    """Whether ``inner`` numbers a sub-item of ``outer`` (« 5 » and « 5.a », « 4-1 »)."""
+    return bool(outer and inner and re.fullmatch(re.escape(outer) + r"[.-]\w+", inner))
+
+
 def split_items(lines: list[str], side: list[str]) -> list[Item]:
     marks: list[tuple[int, re.Match[str]]] = []
     for i, line in enumerate(lines):
@@ -208,14 +243,18 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
         # « Délibération n° … » then « Rapport n° 7.1 »: one heading
         if merged and i - merged[-1][0] <= 2 and not run:
             prev = merged[-1][2]
+            inner = _sub_point(prev.get("point"), info.get("point"))
             for key, value in info.items():
-                prev[key] = prev.get(key) or value
-            merged[-1] = (merged[-1][0], end, prev)
+                # « 5. QUESTIONS DIVERSES » then « 5.a) TRAVAUX … »: the sub-item's heading
+                prev[key] = (value or prev.get(key)) if inner else (prev.get(key) or value)
+            merged[-1] = (i if inner else merged[-1][0], end, prev)
             continue
         merged.append((i, end, info))
     for start, end, info in merged:
         text = "\n".join(lines[start:end])
         objet = info.get("objet")
+        if objet is not None and objet in lines[start]:
+            objet = _title(objet, lines[start], lines[start + 1 : end])
         if objet is None:
             for j in range(start, end):
                 om = re.match(r"(?i)^objet\s*:?\s*(.*)$", lines[j].strip())
@@ -338,6 +377,15 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
     last = whole[first_vote - 1] + 1 if 0 < first_vote <= len(whole) else len(lines)
     att = parse_attendance(head, "\n".join(side), "\n".join(lines[:last]))
     if not single:
-        for item in items:
-            item.events = parse_events(item.text[: item.vote.start or None], item.point or "")
+        # said before an item's vote, a change applies to it; said after, from the next one
+        # (« Arrivées de Mmes X et Y ayant pris part aux délibérations ci-après »)
+        printed: int | None = None
+        for k, item in enumerate(items):
+            item.votants_printed = printed
+            item.events += parse_events(item.text[: item.vote.start or None], item.point or "")
+            if k + 1 < len(items) and not item.vote.empty:
+                following = items[k + 1].point or ""
+                items[k + 1].events += parse_events(item.text[item.vote.end :], following)
+                figures = ATTENDANCE.search(fold(item.text[item.vote.end :]))
+                printed = int(figures.group(1)) if figures else printed
     return ParsedDoc(collectivite(lines), seance_date(lines), att, items, single)

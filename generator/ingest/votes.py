@@ -34,9 +34,11 @@ _LABELS = {
 _FREE = r"(?:(?<![\da-z.,/])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentions))"
 #: « pour 2 raisons », « contre 3 communes »: a label, a number, then a noun: not a vote
 _NO_NOUN = r"(?!\s+(?!contre|abstentions?|voix|votes?|nppv|ne\b|pour)[a-z]{3,})"
+#: between a label and its figure: « : », « = », or dot leaders (« Nombre de votants …… 38 »)
+_SEP = r"\s*(?::|=|…[\s.…]*|\.{2,}[\s.…]*)\s*"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _label, _word in _LABELS.items():
-    _PATTERNS.append((_label, re.compile(rf"\b{_word}\s*(?::|=)\s*{_NUM}{_UNIT}")))
+    _PATTERNS.append((_label, re.compile(rf"\b{_word}{_SEP}{_NUM}{_UNIT}")))
     _PATTERNS.append(
         (
             _label,
@@ -58,7 +60,7 @@ for _label in ("pour", "contre"):
 _PATTERNS.append(("abstention", re.compile(rf"\babstentions?\s+{_NUM}{_UNIT}")))
 # « label : n » first: where it overlaps « n label » (« … au vote : 0\nPour extrait »), the
 # explicit label wins
-_PATTERNS.sort(key=lambda lp: 0 if "(?::|=)" in lp[1].pattern else 1)
+_PATTERNS.sort(key=lambda lp: 0 if _SEP in lp[1].pattern else 1)
 _UNANIMITE = re.compile(r"\b(?:a l'|a l |l')?unanimite\b(?P<of>[^.;:\n]{0,40})")
 _VOIX_PAREN = re.compile(r"unanimite[^()]{0,40}\((\d{1,3}) voix\)")
 _SECRET = re.compile(r"scrutin secret|bulletins? secrets?|a bulletin secret|au scrutin secret")
@@ -113,9 +115,13 @@ class _Hit:
     end: int
 
 
+#: « 37 présents, 3 procurations, soit 40 votants »: attendance, not a vote's figures
+ATTENDANCE = re.compile(r"\b\d+ presents?\b[^.()]{0,60}?\b(\d+) votants\b")
+
+
 def _hits(f: str) -> list[_Hit]:
     hits: list[_Hit] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [m.span() for m in ATTENDANCE.finditer(f)]
     for label, pattern in _PATTERNS:
         for m in pattern.finditer(f):
             if any(m.start() < e and s < m.end() for s, e in taken):
