@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.render import markdown
+from generator.render.markdown import _batches, markdown_to, markdown_to_cached
 
 TEXTS = [
     "Exposé **gras** et *italique*.\n\n- un\n- deux",
@@ -53,3 +56,19 @@ def test_images_unsafe_links_and_raw_code_are_dropped() -> None:
         '<p>plan a <a href="https://ok.fr">b</a> <a href="mailto:x@y.fr">c</a> '
         "&lt;b&gt;x&lt;/b&gt;</p>\n<p><code>{=html} &lt;script&gt;1&lt;/script&gt;</code></p>\n"
     )
+
+
+def test_texts_go_to_pandoc_in_batches_of_bounded_size() -> None:
+    """Regression: one pandoc for all the texts of a 10,000-délibération archive (36 MB) took
+    more than 2.7 GB of memory; batches stay near BATCH_BYTES, in order, every text once."""
+    sizes = [400_000, 400_000, 400_000, 1_500_000, 10, 10]
+    batches = list(_batches(range(len(sizes)), sizes))
+    assert batches == [[0, 1], [2], [3], [4, 5]]
+
+
+def test_cached_conversion_equals_the_direct_one(tmp_path: Path) -> None:
+    texts = ["Un **texte**.", "| a | b |\n|---|---|\n| 1 | 2 |", "Un **texte**."]
+    direct = markdown_to(texts, "html")
+    assert markdown_to_cached(texts, "html", tmp_path, workers=2) == direct
+    assert len(list((tmp_path / "textes").rglob("*.html"))) == 2  # one per distinct text
+    assert markdown_to_cached(texts, "html", tmp_path, workers=2) == direct  # from the cache
