@@ -826,3 +826,44 @@ def test_titles_wrapped_over_lines() -> None:
     assert _title("ELECTION D’UN PREMIER ADJOINT.", "4-2 ELECTION D’UN PREMIER ADJOINT.", []) == (
         "ELECTION D’UN PREMIER ADJOINT"
     )
+
+
+def test_regression_counts_after_lists_and_bulleted_lines() -> None:
+    """Regression (Lisières de l'Oise): the count « (4) » after the list of absents was lost
+    because the block went on over the agenda's bulleted lines (« ▪ Approbation … »); the
+    counts printed after the lists are the séance's figures when no other is printed."""
+    from generator.ingest.attendance import parse_attendance
+
+    att = parse_attendance(
+        "Étaient présents : M. Jean DUPONT, Mme Marie DURAND (2)\n"
+        "Absents ayant donné procuration à :\n"
+        "M. Paul MARTIN donne procuration à M. Jean DUPONT (1)\n"
+        "Absents et absent(s) excusé(s) :\nMme Anne LEROY, M. Eric SIMON (2)\n"
+        "▪ Approbation à l’unanimité du compte-rendu de la séance du Conseil\n"
+        "▪ Signature du registre ;"
+    )
+    assert (att.presents_n, att.procurations_n, att.absents_n) == (2, 1, 2)
+
+
+def test_regression_a_civilite_does_not_end_a_sentence() -> None:
+    """Regression (Lisières de l'Oise): « …, M. SUPERBI réintègre le Conseil » was cut after
+    « M. » and the return was lost; « est invité à sortir de la salle » is a departure."""
+    from generator.ingest.attendance import parse_events
+
+    text = "M. SUPERBI est invité à sortir de la salle.\n"
+    text += "A l’issue des votes des Comptes Financiers Uniques, M. SUPERBI réintègre le Conseil."
+    assert [(e.kind, e.mention.label) for e in parse_events(text, "1")] == [
+        ("depart", "M. SUPERBI"),
+        ("arrivee", "M. SUPERBI"),
+    ]
+
+
+def test_named_abstainers_on_a_line_of_their_own() -> None:
+    """« Abstention : M. Papin » under an unanimity (Pierrefonds 2025): one abstention; a
+    count (« Abstentions : 3, Monsieur GOSSOT … ») is read as a count."""
+    v = find_vote(
+        "Le Conseil Municipal, après en avoir délibéré, à l’unanimité :\n- APPROUVE l’adhésion ;"
+        "\n\nAbstention : M. Papin\n\nMonsieur Tanguy estime que cette adhésion est inutile."
+    )
+    assert (v.unanimite, v.abstention) == (True, 1)
+    assert find_vote("Vote :\n− Pour : 16\n− Abstentions : 3, Monsieur GOSSOT").abstention == 3

@@ -243,7 +243,8 @@ def _blocks(text: str) -> list[tuple[str, str]]:
         stop = kept[i + 1][0] if i + 1 < len(kept) else len(text)
         body_lines: list[str] = []
         for j, line in enumerate(text[end:stop].split("\n")):
-            if j > 0 and _is_prose(line):
+            # a sentence, or a bulleted line (the agenda's « ▪ Approbation … »), ends a list
+            if j > 0 and (_is_prose(line) or re.match(r"\s*[▪•●◦■□➢►✓]", line)):
                 break
             body_lines.append(line)
         blocks.append((kind, join_lines(body_lines)))
@@ -445,6 +446,11 @@ def parse_attendance(head: str, side: str = "", table_text: str | None = None) -
             )
         )
     parse_ranges(att, head, table_text)
+    # the count printed after a list (« Mme Sylvie VALENTE-LE HIR (25) »), when no figure is
+    counted = {"presents": "presents_n", "pouvoirs": "procurations_n", "absents": "absents_n"}
+    for kind, name in counted.items():
+        if getattr(att, name) is None and kind in att.listed_counts:
+            setattr(att, name, att.listed_counts[kind])
     return att
 
 
@@ -501,7 +507,8 @@ _EVENT_NOUN = re.compile(
     re.I,
 )
 _EVENT_VERB = re.compile(
-    r"\b(?:(?P<dep>quitte|quittent|se retire|se retirent|sort de la salle)|"
+    r"\b(?:(?P<dep>quitte|quittent|se retire|se retirent|"
+    r"(?:est invit[ée]e? à )?sort(?:ir)? de la salle)|"
     r"(?P<arr>rejoint|rejoignent|entre en s[ée]ance|r[ée]int[èe]gre|si[èe]ge à nouveau|"
     r"reprend (?:sa )?place|revient en s[ée]ance))\b",
     re.I,
@@ -518,7 +525,8 @@ def parse_events(chunk: str, point: str) -> list[Event]:
     after « Départ de », « Arrivées de »…, or the subject just before « quitte », « siège à
     nouveau »… (« l'absence de départ des élèves » names nobody: no event)."""
     out: list[Event] = []
-    pieces = re.split(r"(?<=[.;])\s+|\n", chunk)
+    # sentences, not cut after the « M. » of « M. SUPERBI réintègre »
+    pieces = re.split(r"(?<=[.;])(?<!\bM\.)(?<!\bMM\.)(?<!\bMr\.)\s+|\n", chunk)
     for k, sentence in enumerate(pieces):
         mentions = find_mentions(sentence)
         subjects: list[Mention] = []

@@ -237,6 +237,11 @@ def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
     return vote
 
 
+_NAMED_LINE = re.compile(
+    r"\s*[-−–•]?\s*(abstentions?|contre|ne (?:prend|prennent) pas part au vote)\s*:\s*(?!\d)"
+)
+
+
 def _named(text: str, f: str, vote: ParsedVote) -> None:
     """Named abstainers, opponents and non-voters written in prose, when not counted."""
     rules = [
@@ -257,3 +262,16 @@ def _named(text: str, f: str, vote: ParsedVote) -> None:
             if names:
                 setattr(vote, label, len(names))
                 break
+    # « Abstention : M. Papin », « Contre : M. Tanguy » on a line of their own, near the vote
+    offset = 0
+    for line in text.split("\n"):
+        named = _NAMED_LINE.match(fold(line))
+        near = vote.start - 400 <= offset <= vote.end + 400
+        offset += len(line) + 1
+        if not named or not near:
+            continue
+        label = "abstention" if named.group(1).startswith("abst") else named.group(1)
+        label = "nppv" if label.startswith("ne ") else label
+        names = find_mentions(line[named.end() :])
+        if names and getattr(vote, label) is None:
+            setattr(vote, label, len(names))
