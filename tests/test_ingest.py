@@ -867,3 +867,31 @@ def test_named_abstainers_on_a_line_of_their_own() -> None:
     )
     assert (v.unanimite, v.abstention) == (True, 1)
     assert find_vote("Vote :\n− Pour : 16\n− Abstentions : 3, Monsieur GOSSOT").abstention == 3
+
+
+def test_a_point_without_a_deliberation_number_between_numbered_ones() -> None:
+    """« 3. D2024-17 - Subventions », « 4. Vote des taux d'imposition 2024 », « 5. D2024_19 -
+    Budget » (Pierrefonds 2024): point 4 heads an item of its own, not part of D2024-17; the
+    same line in the agenda above does not."""
+    doc = _doc(
+        [
+            "Présents : Jean DUPONT, Marie DURAND, Paul MARTIN",
+            "3. Subventions 2024 aux associations",
+            "4. Vote des taux d’imposition 2024",
+            "5. BP 2024",
+            "3. D2024-17 - Subventions 2024 aux associations",
+            "Le conseil approuve le tableau des subventions.",
+            "Pour : 3",
+            "4. Vote des taux d’imposition 2024",
+            "Le conseil maintient les taux.",
+            "Pour : 2, Contre : 1",
+            "5. D2024_19 - Budget Primitif 2024",
+            "Le conseil adopte le budget.",
+            "Pour : 3",
+        ]
+    )
+    assert [(i.ref, i.vote.pour) for i in doc.items] == [
+        ("D2024-17", 3),
+        ("4", 2),
+        ("D2024_19", 3),
+    ]

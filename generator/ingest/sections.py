@@ -218,6 +218,32 @@ def _sub_point(outer: str | None, inner: str | None) -> bool:
     return bool(outer and inner and re.fullmatch(re.escape(outer) + r"[.-]\w+", inner))
 
 
+def _points_between(
+    lines: list[str], marks: list[tuple[int, re.Match[str]]]
+) -> list[tuple[int, re.Match[str]]]:
+    """Deliberation headings after a point number (« 3. D2024-17 - Subventions ») and, between
+    the points n - 1 and n + 1, a point n without a deliberation number (« 4. Vote des taux
+    d'imposition 2024 »): that point heads an item too."""
+    points: dict[int, int] = {}  # line → point number, for the marks that have one
+    for i, _ in marks:
+        pm = re.match(r"\s*(\d{1,2})\s*[.)]\s", lines[i])
+        if pm:
+            points[i] = int(pm.group(1))
+    if len(points) < 2:
+        return marks
+    found = list(marks)
+    for i, line in enumerate(lines):
+        m = _POINT.match(line.strip())
+        if not m or i in points:
+            continue
+        n = int(m.group("point"))
+        before = [points[j] for j in points if j < i]
+        after = [points[j] for j in points if j > i]
+        if before and after and before[-1] == n - 1 and after[0] == n + 1:
+            found.append((i, m))
+    return sorted(found, key=lambda mark: mark[0])
+
+
 def split_items(lines: list[str], side: list[str]) -> list[Item]:
     marks: list[tuple[int, re.Match[str]]] = []
     for i, line in enumerate(lines):
@@ -225,6 +251,7 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
         if m:
             marks.append((i, m))
     numbered = bool(marks)
+    marks = _points_between(lines, marks)
     run = False  # marks numbered 1, 2, 3…: two of them never head one item
     if not marks:
         for i, line in enumerate(lines):
