@@ -895,3 +895,40 @@ def test_a_point_without_a_deliberation_number_between_numbered_ones() -> None:
         ("4", 2),
         ("D2024_19", 3),
     ]
+
+
+def test_the_maire_named_in_the_head_leaves_and_comes_back() -> None:
+    """« sous la présidence de Madame Michèle BOURBIER, maire » then « Madame le maire quitte
+    la séance » before the compte administratif and « réintègre la séance » after it
+    (Pierrefonds 2016), said again later without leaving; « Hors de la présence de Madame le
+    Maire » (Pierrefonds 2024): out of the room for that item only."""
+    from generator.ingest.crosscheck import crosscheck
+
+    texts = [
+        "Le conseil s'est réuni sous la présidence de Madame Michèle BOURBIER, maire.",
+        "Présents : Michèle BOURBIER, Jean DUPONT, Paul MARTIN",
+        "1. Budget - Commune",
+        "− Approbation du compte de gestion",
+        "Vote :",
+        "− Pour : 3",
+        "− Contre : 0",
+        "Madame le maire quitte la séance.",
+        "− Approbation du compte administratif",
+        "Vote :",
+        "− Pour : 2",
+        "− Contre : 0",
+        "Madame le maire réintègre la séance.",
+        "2. Budget - Eau",
+        "Hors de la présence de Madame le Maire, le conseil approuve le compte.",
+        "Pour : 2",
+        "3. Voirie",
+        "Madame le maire réintègre la séance et remercie le conseil.",
+        "Pour : 3",
+    ]
+    check = crosscheck(_doc(texts))
+    assert [(i.ref, i.presents, i.coherent) for i in check.items] == [
+        ("1", 3, True),
+        ("1", 2, True),
+        ("2", 2, True),
+        ("3", 3, True),
+    ]

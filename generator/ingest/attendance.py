@@ -86,6 +86,8 @@ class Attendance:
     ordre: list[str] = field(default_factory=list)
     found: bool = False
     ranges: list[Range] = field(default_factory=list)
+    #: the maire, when the head names him or her (« présidence de Madame X, maire »)
+    maire: Mention | None = None
 
     def range_of(self, point: str) -> Range | None:
         return next((r for r in self.ranges if r.holds(point)), None)
@@ -391,7 +393,7 @@ def _figures_in_prose(att: Attendance, f: str) -> None:
 def parse_attendance(head: str, side: str = "", table_text: str | None = None) -> Attendance:
     """Read the attendance from the head of a document (body text, then side-column text;
     ``table_text``: the same lines whole, where tables of figures are looked for)."""
-    att = Attendance()
+    att = Attendance(maire=find_maire(head))
     parse_figures(att, head + "\n" + side, table_text)
     mandants: list[Mention] = []
     mandataires: list[Mention] = []
@@ -473,7 +475,7 @@ def parse_ranges(att: Attendance, text: str, table_text: str | None = None) -> N
     for i, m in enumerate(ranges):
         stop = ranges[i + 1].start() if i + 1 < len(ranges) else len(text)
         chunk = text[m.end() : stop]
-        att.events.extend(parse_events(chunk, m.group(1)))
+        att.events.extend(parse_events(chunk, m.group(1), att.maire))
     whole = fold(table_text) if table_text is not None else folded
     found = list(_RANGE.finditer(whole))
     for i, m in enumerate(found):
@@ -503,9 +505,22 @@ def parse_ranges(att: Attendance, text: str, table_text: str | None = None) -> N
 #: de Mmes X et Y »), or a verb after its subject (« M. X quitte la salle », « M. X siège à
 #: nouveau »)
 _EVENT_NOUN = re.compile(
-    r"\b(?:(?P<dep>d[ée]parts?|sorties?)|(?P<arr>arriv[ée]es?|retours?))\s+(?:de|d')\s*",
+    r"\b(?:(?P<dep>d[ée]parts?|sorties?)|(?P<arr>arriv[ée]es?|retours?)|"
+    r"(?P<ret>hors de la pr[ée]sence))\s+(?:de|d')\s*",
     re.I,
 )
+#: « Madame le maire quitte la séance », « hors de la présence de Madame le Maire »
+_LE_MAIRE = re.compile(r"(?i)(?:monsieur |madame )?l[ea] maire\b")
+
+
+def find_maire(head: str) -> Mention | None:
+    """The maire, named in the head: « sous la présidence de Madame Florence DEMOUY, maire »."""
+    for m in find_mentions(head):
+        if re.match(r"(?i)\s*,\s*(?:l[ea] )?maire\b", head[m.end :]):
+            return m
+    return None
+
+
 _EVENT_VERB = re.compile(
     r"\b(?:(?P<dep>quitte|quittent|se retire|se retirent|"
     r"(?:est invit[ée]e? à )?sort(?:ir)? de la salle)|"
@@ -520,10 +535,11 @@ _NOT_VOTING = re.compile(
 )
 
 
-def parse_events(chunk: str, point: str) -> list[Event]:
+def parse_events(chunk: str, point: str, maire: Mention | None = None) -> list[Event]:
     """Arrivals and departures said in prose, effective at ``point``: the people named right
     after « Départ de », « Arrivées de »…, or the subject just before « quitte », « siège à
-    nouveau »… (« l'absence de départ des élèves » names nobody: no event)."""
+    nouveau »… (« l'absence de départ des élèves » names nobody: no event); « le maire » is
+    ``maire``. « Hors de la présence de X »: X is out of the room for this item."""
     out: list[Event] = []
     # sentences, not cut after the « M. » of « M. SUPERBI réintègre »
     pieces = re.split(r"(?<=[.;])(?<!\bM\.)(?<!\bMM\.)(?<!\bMr\.)\s+|\n", chunk)
@@ -539,14 +555,24 @@ def parse_events(chunk: str, point: str) -> list[Event]:
                     if not re.fullmatch(r"[\s,]*(?:et\s*)?", sentence[prev.end : nxt.start]):
                         break
                     subjects.append(nxt)
+            elif maire is not None and _LE_MAIRE.match(sentence, em.end()):
+                subjects.append(maire)
         else:
             em = _EVENT_VERB.search(sentence)
             before = [m for m in mentions if m.end <= em.start()] if em else []
             if em and before and em.start() - before[-1].end <= 20:
                 subjects.append(before[-1])
+            elif (
+                em
+                and maire is not None
+                and re.search(r"(?i)\bl[ea] maire,?\s*$", sentence[: em.start()])
+            ):
+                subjects.append(maire)
         if not em or not subjects:
             continue
         kind = "depart" if em.group("dep") else "arrivee"
+        if em.groupdict().get("ret"):
+            kind = "retrait"
         # « se retire … / et ne prend pas part au vote. »: out for this item only (the
         # sentence may go on over the next lines)
         whole = " ".join(pieces[k : k + 3])

@@ -218,6 +218,8 @@ def build_seance_notes(
         closed = [p for p in presences if p.membre == ident and p.jusqu_a is not None]
         opened = [p for p in presences if p.membre == ident and p.jusqu_a is None]
         if e.kind == "arrivee":
+            if closed and opened:
+                continue  # back already: « réintègre » said again
             presences = [*others, *closed, Presence(membre=ident, a_partir_de=e.point)]
         else:
             idx = order_index[e.point]

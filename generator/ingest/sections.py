@@ -409,10 +409,12 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
         printed: int | None = None
         for k, item in enumerate(items):
             item.votants_printed = printed
-            item.events += parse_events(item.text[: item.vote.start or None], item.point or "")
+            before = item.text[: item.vote.start or None]
+            item.events += parse_events(before, item.point or "", att.maire)
             if k + 1 < len(items) and not item.vote.empty:
                 following = items[k + 1].point or ""
-                items[k + 1].events += parse_events(item.text[item.vote.end :], following)
+                after = item.text[item.vote.end :]
+                items[k + 1].events += parse_events(after, following, att.maire)
                 figures = ATTENDANCE.search(fold(item.text[item.vote.end :]))
                 printed = int(figures.group(1)) if figures else printed
     return ParsedDoc(collectivite(lines), seance_date(lines), att, items, single)
