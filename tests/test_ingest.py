@@ -932,3 +932,26 @@ def test_the_maire_named_in_the_head_leaves_and_comes_back() -> None:
         ("2", 2, True),
         ("3", 3, True),
     ]
+
+
+def test_collectivite_in_the_opening_sentence_or_a_running_footer() -> None:
+    """Not in the title block: « le Conseil Municipal de la Commune de L’Arbresle » (opening
+    sentence, wrapped), else a line repeated on the pages (« Ville de BOURG-EN-BRESSE -
+    Conseil Municipal du lundi 1er Février 2016 », a running footer)."""
+    from generator.ingest.sections import collectivite
+
+    head = ["COMPTE RENDU DE LA SEANCE DU", "CONSEIL MUNICIPAL", "DU 9 JUILLET 2013"]
+    assert (
+        collectivite(
+            [
+                *head,
+                "L’an deux mille treize, le Conseil Municipal de la Commune de",
+                "L’Arbresle, dûment convoqué, s’est réuni en session ordinaire",
+            ]
+        )
+        == "Commune de L’Arbresle"
+    )
+    footer = "Ville de BOURG-EN-BRESSE - Conseil Municipal du lundi 1er Février 2016"
+    body = ["La ville de Bourg-en-Bresse a été sollicitée par l’association"]
+    assert collectivite([*head, *body, footer, *body, footer]) == "Ville de BOURG-EN-BRESSE"
+    assert collectivite([*head, *body]) is None

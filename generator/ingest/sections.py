@@ -132,17 +132,41 @@ def seance_date(lines: list[str]) -> dt.date | None:
 
 _COLL = re.compile(
     r"\b((?:Commune|COMMUNE|Ville|VILLE|Mairie|MAIRIE|"
-    r"Communaut[ée] (?:de communes|d'agglom[ée]ration|urbaine)|M[ée]tropole|Syndicat)"
+    r"Communaut[ée] (?:[Dd]e [Cc]ommunes|d'[Aa]gglom[ée]ration|[Uu]rbaine)|M[ée]tropole|Syndicat)"
     r"\s+(?:de la |de |d'|d’|du |des |DE |D')?[A-ZÉ][\w'’ -]+)"
+)
+#: « le Conseil Municipal de la Commune de L’Arbresle », « du Conseil Communautaire de la
+#: Communauté de Communes des Lisières de L’Oise »: the collectivité in the opening sentence
+_COUNCIL_OF = re.compile(
+    r"(?i)conseil\s+(?:municipal|communautaire|syndical|m[ée]tropolitain)\s+"
+    r"(?:de la |de l'|du |de )"
 )
 
 
+def _name(m: re.Match[str]) -> str:
+    return re.split(r"\s+(?:s'est|en|le|du \d|Date|Conseil|\()", m.group(1))[0].strip(" -,")
+
+
 def collectivite(lines: list[str]) -> str | None:
+    """The collectivité: named in the title block (the first lines), else in the opening
+    sentence (« le Conseil Municipal de la Commune de X »), else in a running header or footer
+    (a line repeated on the pages: « Ville de BOURG-EN-BRESSE - Conseil Municipal du … »)."""
     for line in lines[:15]:
         m = _COLL.search(line)
         if m:
-            name = re.split(r"\s+(?:s'est|en|le|du \d|Date|Conseil|\()", m.group(1))[0]
-            return name.strip(" -,")
+            return _name(m)
+    opening = " ".join(lines[:40])
+    for council in _COUNCIL_OF.finditer(opening):
+        m = _COLL.match(opening, council.end())
+        if m:
+            return _name(m)
+    seen: set[str] = set()
+    for line in lines:
+        if line in seen:
+            m = _COLL.search(line)
+            if m:
+                return _name(m)
+        seen.add(line)
     return None
 
 
