@@ -955,3 +955,10 @@ def test_collectivite_in_the_opening_sentence_or_a_running_footer() -> None:
     body = ["La ville de Bourg-en-Bresse a été sollicitée par l’association"]
     assert collectivite([*head, *body, footer, *body, footer]) == "Ville de BOURG-EN-BRESSE"
     assert collectivite([*head, *body]) is None
+
+
+def test_regression_a_page_number_before_pour_on_the_next_line() -> None:
+    """Regression (L'Arbresle): « Page 18 sur 19 » at a page foot, then « Pour info, … » on
+    the next line, was read as 19 pour; a count and its label stand on one line."""
+    assert find_vote("Page 18 sur 19\nPour info, sur l'opération Gabriel Péri.").empty
+    assert find_vote("adopté par 29 voix\npour et 2 voix contre").pour == 29

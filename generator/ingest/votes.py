@@ -36,17 +36,12 @@ _FREE = r"(?:(?<![\da-z.,/])|(?<=pour)|(?<=contre)|(?<=abstention)|(?<=abstentio
 _NO_NOUN = r"(?!\s+(?!contre|abstentions?|voix|votes?|nppv|ne\b|pour)[a-z]{3,})"
 #: between a label and its figure: « : », « = », or dot leaders (« Nombre de votants …… 38 »)
 _SEP = r"\s*(?::|=|…[\s.…]*|\.{2,}[\s.…]*)\s*"
+#: a count and its label (« 29 voix pour »), on one line: « Page 18 sur 19 / Pour info » is not
+_COUNT = rf"{_FREE}{_NUM}[ \t]*(?:voix\s+|votes?\s+|suffrages?\s+|bulletins?\s+)?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 for _label, _word in _LABELS.items():
     _PATTERNS.append((_label, re.compile(rf"\b{_word}{_SEP}{_NUM}{_UNIT}")))
-    _PATTERNS.append(
-        (
-            _label,
-            re.compile(
-                rf"{_FREE}{_NUM}\s*(?:voix\s+|votes?\s+|suffrages?\s+|bulletins?\s+)?{_word}(?![a-z])"
-            ),
-        )
-    )
+    _PATTERNS.append((_label, re.compile(rf"{_COUNT}{_word}(?![a-z])")))
 for _label in ("pour", "contre"):
     _PATTERNS.append(
         (
