@@ -962,3 +962,18 @@ def test_regression_a_page_number_before_pour_on_the_next_line() -> None:
     the next line, was read as 19 pour; a count and its label stand on one line."""
     assert find_vote("Page 18 sur 19\nPour info, sur l'opération Gabriel Péri.").empty
     assert find_vote("adopté par 29 voix\npour et 2 voix contre").pour == 29
+
+
+def test_roll_call_and_non_voters_of_an_election() -> None:
+    """« qui procède à l’appel des 33 conseillers municipaux » (Lannion) gives the number in
+    office; « Nombre de conseillers présent à l’appel n’ayant pas pris part au vote …… 0 »
+    (Putanges-le-Lac 2017) is the election's NPPV figure."""
+    from generator.ingest.attendance import parse_attendance
+
+    att = parse_attendance("Anne LE GUEN qui procède à l’appel des 33 conseillers municipaux.")
+    assert att.en_exercice == 33
+    v = find_vote(
+        "a. Nombre de conseillers présent à l’appel n’ayant pas pris part au vote ……… 0\n"
+        "b. Nombre de votants ……………… 38"
+    )
+    assert (v.nppv, v.votants) == (0, 38)

@@ -365,6 +365,8 @@ def _figures_in_prose(att: Attendance, f: str) -> None:
         "en_exercice": [
             r"en exercice\s*:?\s*(\d+)",
             r"(\d+)\s+(?:membres|conseillers)(?: \w+)? en exercice",
+            # the roll call of all the members: « procède à l'appel des 33 conseillers »
+            r"\bappel (?:nominal )?des (\d+) (?:membres|conseillers|elus|delegues)\b",
         ],
         "presents_n": [
             r"\bpresents\s*:\s*(\d+)",

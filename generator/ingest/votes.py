@@ -23,7 +23,7 @@ _LABELS = {
     "contre": r"contre",
     "abstention": r"abstentions?",
     "nppv": r"(?:ne (?:prend|prennent|prenant) pas part (?:au vote|a la deliberation)|nppv|"
-    r"non[- ]participations?(?: au vote)?)",
+    r"non[- ]participations?(?: au vote)?|n'ayant pas pris part au vote)",
     "blancs": r"(?:bulletins? )?(?:blancs?(?:,? (?:et|ou) nuls?)?|nuls?)",
     "votants": r"(?:nombre de )?votants",
     "exprimes": r"suffrages? exprimes",
