@@ -546,6 +546,8 @@ def parse_events(chunk: str, point: str, maire: Mention | None = None) -> list[E
     # sentences, not cut after the « M. » of « M. SUPERBI réintègre »
     pieces = re.split(r"(?<=[.;])(?<!\bM\.)(?<!\bMM\.)(?<!\bMr\.)\s+|\n", chunk)
     for k, sentence in enumerate(pieces):
+        if not (_EVENT_NOUN.search(sentence) or _EVENT_VERB.search(sentence)):
+            continue
         mentions = find_mentions(sentence)
         subjects: list[Mention] = []
         em = _EVENT_NOUN.search(sentence)

@@ -10,6 +10,7 @@ figures is read once, from the figures.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -114,7 +115,8 @@ class _Hit:
 ATTENDANCE = re.compile(r"\b\d+ presents?\b[^.()]{0,60}?\b(\d+) votants\b")
 
 
-def _hits(f: str) -> list[_Hit]:
+@functools.lru_cache(maxsize=64)  # an item's text is read for its votes, then for its vote
+def _hits(f: str) -> tuple[_Hit, ...]:
     hits: list[_Hit] = []
     taken: list[tuple[int, int]] = [m.span() for m in ATTENDANCE.finditer(f)]
     for label, pattern in _PATTERNS:
@@ -125,13 +127,14 @@ def _hits(f: str) -> list[_Hit]:
             hits.append(_Hit(label, int(m.group(1)), m.start(), m.end()))
     for m in _UNANIMITE.finditer(f):
         hits.append(_Hit("unanimite", 0, m.start(), m.end()))
-    return sorted(hits, key=lambda h: h.start)
+    return tuple(sorted(hits, key=lambda h: h.start))
 
 
 #: quotes around a label (« Par 12 voix « Pour » et 6 « Abstention » »), read as spaces
 _QUOTES = str.maketrans({c: " " for c in '«»“”"'})
 
 
+@functools.lru_cache(maxsize=64)
 def _folded(text: str) -> str:
     """``text`` folded, numbers in words as digits, quotes as spaces (same positions but for
     the number words)."""
@@ -260,10 +263,10 @@ def _named(text: str, f: str, vote: ParsedVote) -> None:
     # « Abstention : M. Papin », « Contre : M. Tanguy » on a line of their own, near the vote
     offset = 0
     for line in text.split("\n"):
-        named = _NAMED_LINE.match(fold(line))
         near = vote.start - 400 <= offset <= vote.end + 400
         offset += len(line) + 1
-        if not named or not near:
+        named = _NAMED_LINE.match(fold(line)) if near else None
+        if not named:
             continue
         label = "abstention" if named.group(1).startswith("abst") else named.group(1)
         label = "nppv" if label.startswith("ne ") else label
