@@ -8,11 +8,13 @@ Every value of the model is escaped for Markdown and HTML before it enters a pag
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
@@ -540,15 +542,31 @@ def donnees_page(project: Project) -> Page:
     return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
-def project_to_pages(data: SiteData) -> list[Page]:
-    """Every page of the site."""
+def project_to_pages(
+    data: SiteData, memo: MutableMapping[str, tuple[Page, ...]] | None = None
+) -> list[Page]:
+    """Every page of the site. A séance's page and its délibérations' depend on the séance,
+    the collectivité, the members and the texts only: with ``memo`` (kept between builds by
+    the caller), they are taken from it under the hash of those, and made only when new."""
     membres = data.membres
     presences = {f.dossier: seance_to_presence(f.seance, membres) for f in data.project.seances}
     pages = index_pages(data)
+    common = hashlib.sha256(pickle.dumps((data.project.collectivite, data.project.membres)))
     for files in data.project.seances:
-        presence = presences[files.dossier]
-        pages.append(seance_page(data, files, presence))
-        pages += [deliberation_page(data, files, d, presence) for d in files.deliberations]
+        digest = common.copy()
+        digest.update(pickle.dumps(files))
+        digest.update(pickle.dumps([data.textes.get(d.numero) for d in files.deliberations]))
+        key = digest.hexdigest()
+        made = memo.get(key) if memo is not None else None
+        if made is None:
+            presence = presences[files.dossier]
+            made = (
+                seance_page(data, files, presence),
+                *(deliberation_page(data, files, d, presence) for d in files.deliberations),
+            )
+            if memo is not None:
+                memo[key] = made
+        pages += made
     pages += elu_pages(data, presences)
     pages.append(donnees_page(data.project))
     groups = search_groups(pages)
