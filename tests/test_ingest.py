@@ -977,3 +977,14 @@ def test_roll_call_and_non_voters_of_an_election() -> None:
         "b. Nombre de votants ……………… 38"
     )
     assert (v.nppv, v.votants) == (0, 38)
+
+
+def test_an_unanimous_decision_after_a_table_of_figures() -> None:
+    """Pierrefonds 2024 (D2024-17): a table of subsidies printing « 14 pour / 2 abstentions »
+    on each line, then « Le conseil, après en avoir délibéré, à l'unanimité : décide … »: the
+    vote is read from the table and is unanimous; not when a figure says « contre »."""
+    table = "Tiers VOTE\n" + "ACPG 320 €   14 pour\n2 abstentions\n" * 3
+    decision = "x " * 150 + "\nLe conseil municipal, après en avoir délibéré, à l'unanimité :"
+    v = find_vote(table + decision)
+    assert (v.pour, v.abstention, v.unanimite) == (14, 2, True)
+    assert not find_vote("Pour : 12, Contre : 3\n" + decision).unanimite

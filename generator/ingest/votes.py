@@ -221,6 +221,11 @@ def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
         current = getattr(vote, hit.label)
         if current is None:
             setattr(vote, hit.label, hit.value)
+    if not vote.contre:
+        # the decision « à l'unanimité » may follow the figures the vote is read from (a
+        # table of subsidies, each line « 14 pour / 2 abstentions »), farther than a cluster
+        later = [h for c in clusters if c[0].start >= best[0].start for h in c]
+        vote.unanimite = vote.unanimite or any(h.label == "unanimite" for h in later)
     window = f[max(0, vote.start - 400) : vote.end + 200]
     paren = _VOIX_PAREN.search(f[vote.start : vote.end + 60])
     if paren and vote.pour is None:
