@@ -93,6 +93,10 @@ def test_search_then_open_the_deliberation_and_read_its_vote(
     first = page.locator(".registre-recherche__lien").first
     first.wait_for(timeout=15_000)
     assert "2024_003" in (first.get_attribute("href") or "")
+    assert page.locator(".registre-recherche__objet").first.inner_text() == (
+        "Attribution de l'accord-cadre de collecte des déchets ménagers et assimilés pour la "
+        "période 2024-2028"
+    )
     first.click()
     page.wait_for_url("**/deliberations/2024_003/")
     body = page.locator("article").inner_text()
@@ -116,6 +120,22 @@ def test_search_finds_an_elu_in_the_merged_index(page: Page, sample: tuple[str, 
     assert any("/deliberations/2024_007/" in h for h in hrefs), hrefs
     status = page.locator(".registre-recherche__etat").inner_text()
     assert status.endswith("pour « Nadia COLLIN »"), status
+
+
+def test_search_shows_ten_results_then_ten_more(page: Page, sample: tuple[str, Path]) -> None:
+    url, _ = sample
+    page.goto(url + "recherche/?q=conseil")
+    links = page.locator(".registre-recherche__lien")
+    links.first.wait_for(timeout=15_000)
+    status = page.locator(".registre-recherche__etat")
+    total = int(status.inner_text().split()[0])
+    assert total > 10 and links.count() == 10
+    assert status.inner_text() == f"{total} résultats pour « conseil » ; 10 affichés"
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_function(
+        "document.querySelectorAll('.registre-recherche__lien').length > 10", timeout=15_000
+    )
+    assert links.count() == min(20, total)
 
 
 def test_download_the_official_pdf(page: Page, sample: tuple[str, Path]) -> None:

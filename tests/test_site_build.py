@@ -14,7 +14,7 @@ import pytest
 from generator.project import build, check, write_public_documents
 from generator.public import public_project
 from generator.render.outputs import store_for
-from generator.site.build import SiteSettings, build_site
+from generator.site.build import SiteSettings, build_site, index_search
 from tests.conftest import ROOT, TODAY, sample_copy
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -142,3 +142,19 @@ def test_worker_processes_render_what_one_process_renders(
         build_site(public, documents, out, settings=settings)
         sites.append(_pages(out))
     assert sites[0] == sites[1]
+
+
+def test_a_theme_change_indexes_every_group_again(tmp_path: Path) -> None:
+    """Regression: the bundles were kept under the hash of the pages' Markdown only, and a
+    template change (the pages' HTML) left the search index of the previous theme."""
+    html = tmp_path / "html"
+    (html / "a").mkdir(parents=True)
+    (html / "a" / "index.html").write_text(
+        '<html lang="fr"><body><div data-pagefind-body>séance du conseil</div></body></html>'
+    )
+    groups, keys = {"2024": ["a.md"]}, {"a.md": "k"}
+    first = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-1")
+    again = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-1")
+    other = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-2")
+    assert first == again != other
+    assert (other["2024"] / "pagefind-entry.json").is_file()

@@ -150,16 +150,18 @@ def index_search(
     keys: Mapping[str, str],
     kept: Path,
     workers: int,
+    fingerprint: str,
 ) -> dict[str, Path]:
     """One Pagefind bundle per group of pages (``html`` holds the rendered pages), kept in
-    ``kept`` under the hash of its pages' Markdown: an edit indexes its group again (a year),
-    not the archive, and each Pagefind process holds one year in memory. The search page
+    ``kept`` under the hash of its pages' Markdown and of the theme (``fingerprint``): an
+    edit indexes its group again (a year), not the archive, and each Pagefind process holds
+    one year in memory. The search page
     merges the bundles in the browser (Pagefind's ``mergeIndex``); the pages' URLs are
     relative to the site's root in every bundle. Returns each group's bundle."""
     bundles = {}
     todo = []
     for group, paths in groups.items():
-        digest = hashlib.sha256(f"pagefind={version('pagefind')}\0{group}".encode())
+        digest = hashlib.sha256(f"{fingerprint}\0{version('pagefind')}\0{group}".encode())
         for path in sorted(paths):
             digest.update(f"\0{path}\0{keys[path]}".encode())
         bundle = kept / digest.hexdigest()[:32]
@@ -327,7 +329,9 @@ def build_site(
         for page in inputs.pages:
             if page.search_group is not None:
                 groups.setdefault(page.search_group, []).append(page.path)
-        bundles = index_search(kept.html, groups, keys, folder / "recherche", settings.workers)
+        bundles = index_search(
+            kept.html, groups, keys, folder / "recherche", settings.workers, kept.fingerprint
+        )
         order = search_groups(inputs.pages)
         for group, bundle in bundles.items():
             name = "pagefind" if group == order[-1] else group_folder(group)

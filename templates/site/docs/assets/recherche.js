@@ -27,24 +27,52 @@
   });
   var latest = 0;
 
-  function show(query, results, total) {
+  var PAGE = 10;
+
+  function item(data) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.className = "registre-recherche__lien";
+    link.href = data.url;
+    link.textContent = data.meta.title || data.url;
+    li.append(link);
+    if (data.meta.objet) {
+      var objet = document.createElement("p");
+      objet.className = "registre-recherche__objet";
+      objet.textContent = data.meta.objet;
+      li.append(objet);
+    }
+    var excerpt = document.createElement("p");
+    // Pagefind's excerpt is the page's text, escaped, with the matches in <mark>
+    excerpt.innerHTML = data.excerpt;
+    li.append(excerpt);
+    return li;
+  }
+
+  function show(query, found, mine) {
+    var total = found.results.length;
+    var shown = 0;
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "md-button registre-recherche__plus";
+    function next() {
+      var page = found.results.slice(shown, shown + PAGE);
+      return Promise.all(page.map(function (r) { return r.data(); })).then(function (data) {
+        if (mine !== latest) return;
+        data.forEach(function (d) { list.append(item(d)); });
+        shown += data.length;
+        status.textContent = total
+          ? total + (total > 1 ? " résultats" : " résultat") + " pour « " + query + " »" +
+            (total > shown ? " ; " + shown + " affichés" : "")
+          : "Aucun résultat pour « " + query + " ».";
+        more.textContent = "Afficher " + Math.min(PAGE, total - shown) + " résultats de plus";
+        if (shown < total) list.after(more); else more.remove();
+      });
+    }
+    more.addEventListener("click", next);
     list.replaceChildren();
-    results.forEach(function (data) {
-      var item = document.createElement("li");
-      var link = document.createElement("a");
-      link.className = "registre-recherche__lien";
-      link.href = data.url;
-      link.textContent = data.meta.title || data.url;
-      var excerpt = document.createElement("p");
-      // Pagefind's excerpt is the page's text, escaped, with the matches in <mark>
-      excerpt.innerHTML = data.excerpt;
-      item.append(link, excerpt);
-      list.append(item);
-    });
-    status.textContent = total
-      ? total + (total > 1 ? " résultats" : " résultat") + " pour « " + query + " »" +
-        (total > results.length ? " (les " + results.length + " premiers)" : "")
-      : "Aucun résultat pour « " + query + " ».";
+    target.querySelectorAll(".registre-recherche__plus").forEach(function (b) { b.remove(); });
+    return next();
   }
 
   function search(query) {
@@ -57,9 +85,8 @@
     engine
       .then(function (pagefind) { return pagefind.debouncedSearch(query, {}, 250); })
       .then(function (found) {
-        if (!found || mine !== latest) return null;
-        return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }))
-          .then(function (data) { if (mine === latest) show(query, data, found.results.length); });
+        if (found && mine === latest) return show(query, found, mine);
+        return null;
       })
       .catch(function () {
         status.textContent = "La recherche n'a pas pu être chargée.";
