@@ -988,3 +988,27 @@ def test_an_unanimous_decision_after_a_table_of_figures() -> None:
     v = find_vote(table + decision)
     assert (v.pour, v.abstention, v.unanimite) == (14, 2, True)
     assert not find_vote("Pour : 12, Contre : 3\n" + decision).unanimite
+
+
+def test_pouvoirs_without_a_named_holder_count_as_exercised() -> None:
+    """« Absents ayant voté par procuration … : Stéphanie JANNIN, Bernard TRAVIER » without
+    their holders (Montpellier): still votes by procuration, counted, and reported."""
+    from generator.ingest.crosscheck import crosscheck
+
+    texts = [
+        "Présents : Jean DUPONT, Marie DURAND, Paul MARTIN",
+        "Absents ayant voté par procuration en application de l'article L 2121-20 :",
+        "Stéphanie JANNIN, Bernard TRAVIER.",
+        "Délibération n° 2014/155 - Personnel",
+        "Pour : 5",
+    ]
+    check = crosscheck(_doc(texts))
+    (item,) = check.items
+    assert (check.procurations, item.procurations, item.expected_total, item.coherent) == (
+        2,
+        2,
+        5,
+        True,
+    )
+    assert "2 pouvoir(s) sans mandataire nommé" in item.explanation
+    assert "pouvoir de Stéphanie JANNIN : mandataire non indiqué" in check.anomalies

@@ -298,12 +298,28 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
         # an extract prints the figures of its own item
         first = doc.items[0]
         printed_at = presence.at(first.point or first.ref or "") or opening
+    # « Absents ayant voté par procuration : X, Y, Z »: pouvoirs whose holder is not named
+    # (reported as anomalies) count as exercised, for the whole séance
+    in_room = {p.membre for p in seance.presents}
+    unnamed = [
+        p.mandant.label
+        for p in att.pouvoirs
+        if p.mandataire is None
+        and not (p.bounds.a_partir_de or p.bounds.jusqu_a)
+        and roster.find(p.mandant) not in in_room
+    ]
+    if unnamed:
+        notes = [
+            *notes,
+            f"{len(unnamed)} pouvoir(s) sans mandataire nommé, compté(s) comme exercé(s) : "
+            + ", ".join(unnamed),
+        ]
     presents = att.presents_n
     procurations = att.procurations_n
     if presents is None and opening is not None and att.presents:
         presents = len(opening.presents)
     if procurations is None and opening is not None and (att.presents or att.pouvoirs):
-        procurations = len(opening.procurations)
+        procurations = len(opening.procurations) + len(unnamed)
     votants = att.votants_n
     if votants is None and presents is not None and procurations is not None:
         votants = presents + procurations
@@ -339,7 +355,9 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
         pp = presence.at(point) if att.found else None
         fallback = _printed_votants(doc, item, pp, opening, point)
         declared = item.vote.declared_total(fallback)
-        expected = pp.votants if pp is not None and (att.presents or att.pouvoirs) else None
+        counted = pp is not None and bool(att.presents or att.pouvoirs)
+        procs = len(pp.procurations) + len(unnamed) if pp is not None and counted else None
+        expected = pp.votants + len(unnamed) if pp is not None and counted else None
         coherent = None if declared is None or expected is None else declared == expected
         item_anoms: list[str] = []
         explanation = ""
@@ -359,7 +377,7 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
             item_anoms.insert(
                 0,
                 f"total déclaré {declared} ≠ {expected} attendus "
-                f"({len(pp.presents)} présents + {len(pp.procurations)} pouvoirs en vigueur)",
+                f"({len(pp.presents)} présents + {procs} pouvoirs en vigueur)",
             )
         if item.vote.empty:
             item_anoms.append("aucun vote trouvé dans le texte de ce point")
@@ -368,7 +386,7 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
                 item.ref,
                 item.objet,
                 len(pp.presents) if pp is not None and att.presents else None,
-                len(pp.procurations) if pp is not None and (att.presents or att.pouvoirs) else None,
+                procs,
                 declared,
                 expected,
                 coherent,
