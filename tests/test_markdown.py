@@ -16,6 +16,9 @@ TEXTS = [
     "```\ncode non refermé",
     "Dernier texte.",
 ]
+#: Regression: the notes of a batch's texts were written at the end of the batch, in the last
+#: text (numbered across the batch): on the site, a délibération showed another's notes.
+NOTES = ["Vu l'avis[^1].\n\n[^1]: Avis du 3 mars.", "Sans note.", "Vu la loi[^a].\n\n[^a]: Loi."]
 
 
 @pytest.mark.parametrize("to", ["html", "typst"])
@@ -24,17 +27,19 @@ def test_batch_equals_one_conversion_per_text_and_uses_one_process(
 ) -> None:
     """Regression: HTML wraps the batch markers in <p>, which once defeated the split and made
     every text a process of its own (51 s for a thousand texts)."""
-    alone = [markdown._convert(t, to).strip() + "\n" for t in TEXTS[:3] + TEXTS[4:]]
+    texts = TEXTS[:3] + TEXTS[4:] + NOTES
+    alone = [markdown._convert(t, to).strip() + "\n" for t in texts]
     calls: list[str] = []
     real = markdown._convert
 
-    def counting(text: str, fmt: str) -> str:
+    def counting(text: str, fmt: str, split: str | None = None) -> str:
         calls.append(fmt)
-        return real(text, fmt)
+        return real(text, fmt, split)
 
     monkeypatch.setattr(markdown, "_convert", counting)
-    batched = markdown.markdown_to(TEXTS[:3] + TEXTS[4:], to)
+    batched = markdown.markdown_to(texts, to)
     assert batched == alone
+    assert ("Avis du 3 mars" in batched[-3], "Avis du 3 mars" in batched[-1]) == (True, False)
     assert calls == [to]
 
 

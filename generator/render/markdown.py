@@ -1,9 +1,10 @@
 """The délibérations' Markdown through pandoc, in batches (one process for many texts).
 
 One pandoc process costs ~30 ms; a thousand texts would spend half a minute starting
-processes. Texts are therefore joined with a marker paragraph, converted in one call and split
-again; if a text swallowed a marker (an unclosed code block…), the batch falls back to one call
-per text. Raw passthrough (```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter
+processes. Texts are therefore joined with a marker paragraph, read in one call, written each
+on its own by a Lua filter (``batch.lua``: footnotes stay with their text) and split again; if
+a text swallowed a marker (an unclosed code block…), the batch falls back to one call per
+text. Raw passthrough (```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter
 drops images and unsafe links: a text can only produce ordinary markup, never code for the
 output engine, a file read or a request.
 """
@@ -32,8 +33,14 @@ SAFE_MARKDOWN = (
 SAFE_FILTER = Path(__file__).with_name("safe.lua")
 
 
-def _convert(text: str, to: str) -> str:
+#: Lua filter that writes each text of a batch on its own (see the file).
+BATCH_FILTER = Path(__file__).with_name("batch.lua")
+
+
+def _convert(text: str, to: str, split: str | None = None) -> str:
     args = ["--wrap=none", f"--lua-filter={SAFE_FILTER}"]
+    if split is not None:
+        args += [f"--lua-filter={BATCH_FILTER}", f"--metadata=registre-split:{split}"]
     return str(pypandoc.convert_text(text, to, format=SAFE_MARKDOWN, extra_args=args))
 
 
@@ -43,10 +50,9 @@ def markdown_to(texts: Sequence[str], to: str) -> list[str]:
         return []
     token = "REGISTRESPLIT" + secrets.token_hex(8)
     joined = "\n\n".join(f"{token}{i}\n\n{text}" for i, text in enumerate(texts))
-    output = _convert(joined + "\n", to)
-    # the marker paragraph comes out alone on its line, wrapped in the format's markup
-    # (``<p>…</p>`` in HTML): the line holds the random token and a few markup characters
-    parts = re.split(rf"^.{{0,12}}?{token}(\d+).{{0,12}}$", output, flags=re.MULTILINE)
+    output = _convert(joined + "\n", to, split=token)
+    # batch.lua writes each marker alone on its line, then the text's own output
+    parts = re.split(rf"^{token}(\d+)$", output, flags=re.MULTILINE)
     indices = [int(i) for i in parts[1::2]]
     if indices != list(range(len(texts))):
         return [_convert(text, to).strip() + "\n" for text in texts]
@@ -83,7 +89,8 @@ def markdown_to_cached(
     conversion: options, filter, pandoc's version), the misses converted by ``workers`` pandoc
     processes at once. Pandoc reads ~0.5 MB of Markdown a second: a large archive is converted
     once, then only the texts that changed."""
-    salt = "\0".join((SAFE_MARKDOWN, SAFE_FILTER.read_text(), pypandoc.get_pandoc_version()))
+    filters = SAFE_FILTER.read_text() + BATCH_FILTER.read_text()
+    salt = "\0".join((SAFE_MARKDOWN, filters, pypandoc.get_pandoc_version()))
     keys = [_text_key(text, to, salt) for text in texts]
     paths = [cache / "textes" / k[:2] / f"{k}.{to}" for k in keys] if cache else []
     results: list[str | None] = [None] * len(texts)
