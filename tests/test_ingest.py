@@ -1012,3 +1012,7 @@ def test_pouvoirs_without_a_named_holder_count_as_exercised() -> None:
     )
     assert "2 pouvoir(s) sans mandataire nommé" in item.explanation
     assert "pouvoir de Stéphanie JANNIN : mandataire non indiqué" in check.anomalies
+    # the same pouvoir listed again with its holder counts once
+    texts.insert(3, "Pouvoirs : Bernard TRAVIER à Jean DUPONT")
+    (item,) = crosscheck(_doc(texts)).items
+    assert (item.procurations, item.expected_total) == (2, 5)

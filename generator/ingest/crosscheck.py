@@ -299,14 +299,17 @@ def crosscheck(doc: ParsedDoc) -> SeanceCheck:
         first = doc.items[0]
         printed_at = presence.at(first.point or first.ref or "") or opening
     # « Absents ayant voté par procuration : X, Y, Z »: pouvoirs whose holder is not named
-    # (reported as anomalies) count as exercised, for the whole séance
+    # (reported as anomalies) count as exercised, for the whole séance, unless the member is
+    # in the room or the same pouvoir is listed elsewhere with its holder
     in_room = {p.membre for p in seance.presents}
+    named = [p.mandant for p in att.pouvoirs if p.mandataire is not None]
     unnamed = [
         p.mandant.label
         for p in att.pouvoirs
         if p.mandataire is None
         and not (p.bounds.a_partir_de or p.bounds.jusqu_a)
         and roster.find(p.mandant) not in in_room
+        and not any(same_person(p.mandant, m) for m in named)
     ]
     if unnamed:
         notes = [

@@ -195,7 +195,7 @@ _POINT = re.compile(r"^(?P<point>\d{1,2})\s*[.)–—-]\s+(?P<objet>[A-ZÀ-Ý«\
 
 def _numbered_run(lines: list[str]) -> list[tuple[int, re.Match[str]]]:
     """The longest run of lines numbered 1, 2, 3… in order (« 1 - Création … », « 2 -
-    Délégations … »): point headings whose titles are not in capitals. Each number follows
+    Délégations … »): point headings whatever the case of their titles. Each number follows
     the nearest line before it that carries the previous number, so that the run goes through
     the body rather than through the agenda that announces the same titles."""
     best: dict[int, list[tuple[int, re.Match[str]]]] = {}  # number → run ending there
