@@ -1016,3 +1016,21 @@ def test_pouvoirs_without_a_named_holder_count_as_exercised() -> None:
     texts.insert(3, "Pouvoirs : Bernard TRAVIER à Jean DUPONT")
     (item,) = crosscheck(_doc(texts)).items
     assert (item.procurations, item.expected_total) == (2, 5)
+
+
+def test_a_vote_by_majority_without_figures() -> None:
+    """« après en avoir délibéré, à la majorité : … » then « Contre : M. Tanguy » (Pierrefonds
+    2025): a vote without its « pour », one opponent named; « la majorité absolue » of an
+    election's rules is not a vote."""
+    v = find_vote(
+        "Le Conseil Municipal, après en avoir délibéré, à la majorité :\n- AUTORISE le maire.\n"
+        "\nContre : M. Tanguy\n"
+    )
+    assert (v.empty, v.unanimite, v.pour, v.contre, v.declared_total()) == (
+        False,
+        False,
+        None,
+        1,
+        None,
+    )
+    assert find_vote("Est élu le candidat qui l'emporte à la majorité absolue des suffrages.").empty

@@ -58,6 +58,11 @@ _PATTERNS.append(("abstention", re.compile(rf"\babstentions?\s+{_NUM}{_UNIT}")))
 # explicit label wins
 _PATTERNS.sort(key=lambda lp: 0 if _SEP in lp[1].pattern else 1)
 _UNANIMITE = re.compile(r"\b(?:a l'|a l |l')?unanimite\b(?P<of>[^.;:\n]{0,40})")
+#: « décide à la majorité », a vote said without its figures (not « la majorité absolue »
+#: of an election's rules, nor « la majorité municipale »)
+_MAJORITE = re.compile(r"\ba la majorite\b(?! absolue| relative| municipale| qualifiee)")
+#: the words that say a vote took place without being figures
+_MARKS = {"unanimite", "majorite"}
 _VOIX_PAREN = re.compile(r"unanimite[^()]{0,40}\((\d{1,3}) voix\)")
 _SECRET = re.compile(r"scrutin secret|bulletins? secrets?|a bulletin secret|au scrutin secret")
 #: « de ne pas procéder au scrutin secret » (L2121-21: an appointment by unanimous decision).
@@ -127,6 +132,8 @@ def _hits(f: str) -> tuple[_Hit, ...]:
             hits.append(_Hit(label, int(m.group(1)), m.start(), m.end()))
     for m in _UNANIMITE.finditer(f):
         hits.append(_Hit("unanimite", 0, m.start(), m.end()))
+    for m in _MAJORITE.finditer(f):
+        hits.append(_Hit("majorite", 0, m.start(), m.end()))
     return tuple(sorted(hits, key=lambda h: h.start))
 
 
@@ -169,7 +176,7 @@ def vote_ends(text: str, *, gap: int = 260) -> list[int]:
     for cluster in _clusters(f, gap):
         votes.append([])
         for hit in cluster:  # a figure met again, or « Vote : », starts a vote
-            again = hit.label != "unanimite" and any(h.label == hit.label for h in votes[-1])
+            again = hit.label not in _MARKS and any(h.label == hit.label for h in votes[-1])
             if votes[-1] and (again or _after_vote_label(f, hit)):
                 votes.append([])
             votes[-1].append(hit)
@@ -177,7 +184,7 @@ def vote_ends(text: str, *, gap: int = 260) -> list[int]:
     last = 0
     for vote in votes:
         labels = {h.label for h in vote}
-        counted = "pour" in labels and len(labels - {"unanimite"}) >= 2
+        counted = "pour" in labels and len(labels - _MARKS) >= 2
         if not counted and not (vote[0].label == "unanimite" and _after_vote_label(f, vote[0])):
             continue
         line = f.count("\n", 0, vote[-1].end)
@@ -207,16 +214,16 @@ def find_vote(text: str, *, gap: int = 260) -> ParsedVote:
 
     def score(cluster: list[_Hit]) -> int:
         labels = {h.label for h in cluster}
-        return len(labels - {"unanimite"}) * 2 + (1 if "unanimite" in labels else 0)
+        return len(labels - _MARKS) * 2 + (1 if labels & _MARKS else 0)
 
     best = max(reversed(clusters), key=score)  # reversed: the last one wins a tie
-    if score(best) < 1 or (score(best) < 2 and not any(h.label == "unanimite" for h in best)):
+    if score(best) < 1 or (score(best) < 2 and not any(h.label in _MARKS for h in best)):
         return ParsedVote()
     # a lone « pour » with a small number far from any vote word is too weak
     vote = ParsedVote(start=best[0].start, end=best[-1].end, hits=len(best))
     for hit in best:
-        if hit.label == "unanimite":
-            vote.unanimite = True
+        if hit.label in _MARKS:
+            vote.unanimite = vote.unanimite or hit.label == "unanimite"
             continue
         current = getattr(vote, hit.label)
         if current is None:
