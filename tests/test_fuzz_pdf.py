@@ -391,7 +391,7 @@ def test_busy_and_mutated_files_in_a_batch_end_within_the_time_limit(tmp_path: P
         paths.append(tmp_path / name)
     start = time.perf_counter()
     with _at_most(120):
-        reports = check_pdfs(paths, workers=2, timeout=5)
+        reports = check_pdfs(paths, workers=2, timeout=8)
     assert time.perf_counter() - start < 60
     by_name = {r.file: r for r in reports}
     assert [r.file for r in reports] == list(files)
@@ -399,7 +399,7 @@ def test_busy_and_mutated_files_in_a_batch_end_within_the_time_limit(tmp_path: P
         _assert_a_status(report)
     assert (by_name["occupe.pdf"].status, by_name["occupe.pdf"].message) == (
         "unreadable",
-        "délai dépassé : analyse interrompue après 5 s",
+        "délai dépassé : analyse interrompue après 8 s",
     )
     assert by_name["bon.pdf"].status == "ok"
     assert by_name["tronque.pdf"].status == "unreadable"
