@@ -7,6 +7,7 @@ one diagnostic per document, and the caller leaves the previous outputs in place
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -20,7 +21,7 @@ from generator.atomic import write_bytes
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.render.context import Extrait, deliberation_to_extrait, seance_to_liste
-from generator.render.office import extrait_to_markdown, markdown_to_office
+from generator.render.office import extrait_to_markdown, markdowns_to_office
 from generator.render.pdf import (
     Document,
     RenderSettings,
@@ -33,6 +34,8 @@ from generator.render.pdf import (
 )
 
 Progress = Callable[[str], None]
+#: Extracts converted to Word or ODT by one pandoc run.
+OFFICE_BATCH = 40
 
 
 @dataclass(frozen=True)
@@ -143,28 +146,34 @@ def write_office(
     store: Store,
     settings: RenderSettings,
 ) -> list[Path]:
-    """The Word and OpenDocument copies: one pandoc process per file, as many at once as
-    there are cores (pandoc cannot write several .docx in one run)."""
+    """The Word and OpenDocument copies: the extracts of a séance (one date) converted in one
+    pandoc run and cut apart (``markdowns_to_office``), as many runs at once as cores."""
     digest = template_digest(settings)
-    todo: dict[tuple[str, str], Extrait] = {}
+    batches: dict[tuple[dt.date, str], list[tuple[str, Extrait]]] = {}
     written = []
     for files, d in items:
         extrait = deliberation_to_extrait(project, files, d, d.texte)
         key = input_key(digest, ("office", extrait))
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
-                todo[key, suffix] = extrait
+                batches.setdefault((extrait.date, suffix), []).append((key, extrait))
             written.append((key, suffix, out / "extraits" / f"{d.numero}{suffix}"))
+    jobs = [
+        (day, suffix, batch[start : start + OFFICE_BATCH])
+        for (day, suffix), batch in batches.items()
+        for start in range(0, len(batch), OFFICE_BATCH)
+    ]
 
-    def produce(job: tuple[tuple[str, str], Extrait]) -> None:
-        (key, suffix), extrait = job
-        with tempfile.TemporaryDirectory() as tmp:
-            produced = Path(tmp) / f"extrait{suffix}"
-            markdown_to_office(extrait_to_markdown(extrait), produced, extrait.date)
-            store.put(key, suffix, produced.read_bytes())
+    def produce(job: tuple[dt.date, str, list[tuple[str, Extrait]]]) -> None:
+        day, suffix, batch = job
+        markdowns = [extrait_to_markdown(extrait) for _, extrait in batch]
+        for (key, _), data in zip(
+            batch, markdowns_to_office(markdowns, suffix[1:], day), strict=True
+        ):
+            store.put(key, suffix, data)
 
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(produce, todo.items()))
+        list(pool.map(produce, jobs))
     for key, suffix, target in written:
         store.link(key, suffix, target)
     return [target for _, _, target in written]
