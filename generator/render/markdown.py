@@ -1,8 +1,8 @@
 """The délibérations' Markdown through pandoc, in batches (one process for many texts).
 
 One pandoc process costs ~30 ms; a thousand texts would spend half a minute starting
-processes. Texts are therefore joined with a marker paragraph, read in one call, written each
-on its own by a Lua filter (``batch.lua``: footnotes stay with their text) and split again; if
+processes. Texts are therefore joined with a marker paragraph, read in one call (written each
+on its own by a Lua filter when a text may have notes, ``batch.lua``) and split again; if
 a text swallowed a marker (an unclosed code block…), the batch falls back to one call per
 text. Raw passthrough (```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter
 drops images and unsafe links: a text can only produce ordinary markup, never code for the
@@ -50,9 +50,13 @@ def markdown_to(texts: Sequence[str], to: str) -> list[str]:
         return []
     token = "REGISTRESPLIT" + secrets.token_hex(8)
     joined = "\n\n".join(f"{token}{i}\n\n{text}" for i, text in enumerate(texts))
-    output = _convert(joined + "\n", to, split=token)
-    # batch.lua writes each marker alone on its line, then the text's own output
-    parts = re.split(rf"^{token}(\d+)$", output, flags=re.MULTILINE)
+    # batch.lua costs as much as the conversion (the document goes through Lua): only for
+    # texts that may hold notes, the one thing a joined conversion would put in the wrong text
+    notes = any("[^" in text or "^[" in text for text in texts)
+    output = _convert(joined + "\n", to, split=token if notes else None)
+    # the marker paragraph comes out alone on its line, as it is (batch.lua) or wrapped in the
+    # format's markup (``<p>…</p>`` in HTML): the line holds the token and a few characters
+    parts = re.split(rf"^.{{0,12}}?{token}(\d+).{{0,12}}$", output, flags=re.MULTILINE)
     indices = [int(i) for i in parts[1::2]]
     if indices != list(range(len(texts))):
         return [_convert(text, to).strip() + "\n" for text in texts]
