@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator`` importable
     sys.path.insert(0, str(ROOT))
 
+from ruamel.yaml import YAML  # noqa: E402
+
 from tests.bench.measure import PeakMemory, each_size  # noqa: E402
 
 PER_SEANCE = 20
@@ -63,8 +65,10 @@ def measure(size: int) -> dict[str, object]:
             cold, stages = _timed_build(content, folder)
         files = sorted((content / "seances").glob("*/deliberations/*.yml"))
         edited = files[len(files) // 2]
-        text = edited.read_text(encoding="utf-8")
-        edited.write_text(text.replace("\nobjet: ", "\nobjet: (rectifié) ", 1), encoding="utf-8")
+        yaml = YAML()  # round trip: the file stays as written but for the objet
+        data = yaml.load(edited)
+        data["objet"] = "(rectifié) " + data["objet"]
+        yaml.dump(data, edited)
         edit, edit_stages = _timed_build(content, folder)
         return {
             "size": size,
