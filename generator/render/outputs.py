@@ -19,11 +19,12 @@ from pathlib import Path
 
 from generator.atomic import write_bytes
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
-from generator.model import Deliberation, Project, SeanceFiles
-from generator.render.context import Extrait, deliberation_to_extrait, seance_to_liste
+from generator.model import Deliberation, Project
+from generator.render.context import Extrait, seance_to_liste
 from generator.render.office import extrait_to_markdown, markdowns_to_office
 from generator.render.pdf import (
     Document,
+    Planned,
     RenderSettings,
     compile_stream,
     environment,
@@ -132,7 +133,7 @@ def write_documents(
         store.link(p.key, ".pdf", target)
         written.append(target)
     progress("Copies Word et OpenDocument")
-    written += write_office(project, items, out, store, settings)
+    written += write_office(planned, out, store, settings)
     if only is None:
         progress("Listes des délibérations")
         written += _write_listes(project, out, store, settings)
@@ -140,24 +141,23 @@ def write_documents(
 
 
 def write_office(
-    project: Project,
-    items: Sequence[tuple[SeanceFiles, Deliberation]],
+    planned: Sequence[Planned],
     out: Path,
     store: Store,
     settings: RenderSettings,
 ) -> list[Path]:
-    """The Word and OpenDocument copies: the extracts of a séance (one date) converted in one
-    pandoc run and cut apart (``markdowns_to_office``), as many runs at once as cores."""
+    """The Word and OpenDocument copies of the planned extracts: the extracts of a séance (one
+    date) converted in one pandoc run and cut apart (``markdowns_to_office``), as many runs at
+    once as cores."""
     digest = template_digest(settings)
     batches: dict[tuple[dt.date, str], list[tuple[str, Extrait]]] = {}
     written = []
-    for files, d in items:
-        extrait = deliberation_to_extrait(project, files, d, d.texte)
-        key = input_key(digest, ("office", extrait))
+    for p in planned:
+        key = input_key(digest, ("office", p.extrait))
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
-                batches.setdefault((extrait.date, suffix), []).append((key, extrait))
-            written.append((key, suffix, out / "extraits" / f"{d.numero}{suffix}"))
+                batches.setdefault((p.extrait.date, suffix), []).append((key, p.extrait))
+            written.append((key, suffix, out / "extraits" / f"{p.name}{suffix}"))
     jobs = [
         (day, suffix, batch[start : start + OFFICE_BATCH])
         for (day, suffix), batch in batches.items()

@@ -16,13 +16,12 @@ from the build's progress messages. Targets at 10,000: cold ≤ 5 min and ≤ 1.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator`` importable
@@ -30,7 +29,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from tests.bench.measure import PeakMemory, each_size  # noqa: E402
+from tests.bench.measure import PeakMemory, run  # noqa: E402
 
 PER_SEANCE = 20
 TODAY = dt.date(2026, 11, 22)
@@ -80,28 +79,25 @@ def measure(size: int) -> dict[str, object]:
         }
 
 
+def _row(r: dict[str, Any]) -> str:
+    stages = ", ".join(f"{k} {v}" for k, v in r["stages"].items())
+    edit_stages = ", ".join(f"{k} {v}" for k, v in r["edit_stages"].items())
+    return (
+        f"{r['size']:>6} {r['cold']:>9.1f} {1000 * r['cold'] / r['size']:>7.1f} "
+        f"{r['edit']:>9.1f} {r['peak_mb']:>8.0f}  {stages}\n{'':>42}edit: {edit_stages}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000,10000")
-    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.measure)))
-        return 0
-    print(f"{'N':>6} {'cold (s)':>9} {'s/1000':>7} {'edit (s)':>9} {'peak MB':>8}  stages (s)")
-    for size, r in each_size(__file__, args.sizes):
-        if isinstance(r, str):
-            print(f"{size:>6} failed:\n{r}")
-            continue
-        stages = ", ".join(f"{k} {v}" for k, v in r["stages"].items())
-        edit_stages = ", ".join(f"{k} {v}" for k, v in r["edit_stages"].items())
-        print(
-            f"{r['size']:>6} {r['cold']:>9.1f} {1000 * r['cold'] / r['size']:>7.1f} "
-            f"{r['edit']:>9.1f} {r['peak_mb']:>8.0f}  {stages}\n{'':>42}edit: {edit_stages}",
-            flush=True,
-        )
-    print("Targets at 10,000 délibérations: cold ≤ 300 s and ≤ 1,500 MB; edit ≤ 5 s.")
-    return 0
+    return run(
+        argv,
+        __file__,
+        __doc__ or "",
+        measure,
+        f"{'N':>6} {'cold (s)':>9} {'s/1000':>7} {'edit (s)':>9} {'peak MB':>8}  stages (s)",
+        _row,
+        "Targets at 10,000 délibérations: cold ≤ 300 s and ≤ 1,500 MB; edit ≤ 5 s.",
+    )
 
 
 if __name__ == "__main__":

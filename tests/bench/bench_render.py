@@ -70,7 +70,7 @@ def measure(size: int, office: int) -> None:
         assert not failures, failures[:3]
 
         start = time.perf_counter()
-        write_office(project, items[:office], folder / "office", Store(folder / "s2"), settings)
+        write_office(planned[:office], folder / "office", Store(folder / "s2"), settings)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()

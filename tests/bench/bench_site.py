@@ -18,9 +18,7 @@ changed, with the cache of the first (texts' HTML, rendered pages) kept.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -28,13 +26,13 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator`` importable
     sys.path.insert(0, str(ROOT))
 
-from tests.bench.measure import PeakMemory, each_size  # noqa: E402
+from tests.bench.measure import PeakMemory, run  # noqa: E402
 
 if TYPE_CHECKING:
     from generator.model import Project
@@ -117,32 +115,26 @@ def measure(size: int) -> dict[str, float]:
         }
 
 
+def _row(r: dict[str, Any]) -> str:
+    return (
+        f"{r['size']:>6} {r['pages']:>6} {r['generate']:>7.1f} {r['site']:>7.1f} "
+        f"{1000 * r['site'] / r['size']:>7.2f} {r['incremental']:>8.1f} {r['peak_mb']:>8.0f} "
+        f"{r['first_search_kb']:>13.0f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000,10000")
-    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.measure:
-        print(json.dumps(measure(args.measure)))
-        return 0
-    print(
+    return run(
+        argv,
+        __file__,
+        __doc__ or "",
+        measure,
         f"{'N':>6} {'pages':>6} {'G (s)':>7} {'S (s)':>7} {'s/1000':>7} {'edit (s)':>8} "
-        f"{'peak MB':>8} {'1st search KB':>13}"
-    )
-    for size, r in each_size(__file__, args.sizes):
-        if isinstance(r, str):
-            print(f"{size:>6} failed:\n{r}")
-            continue
-        print(
-            f"{r['size']:>6} {r['pages']:>6} {r['generate']:>7.1f} {r['site']:>7.1f} "
-            f"{1000 * r['site'] / r['size']:>7.2f} {r['incremental']:>8.1f} {r['peak_mb']:>8.0f} "
-            f"{r['first_search_kb']:>13.0f}"
-        )
-    print(
+        f"{'peak MB':>8} {'1st search KB':>13}",
+        _row,
         "Targets at 10,000 délibérations: site ≤ 60 s, ≤ 1 GB; first search ≤ 300 KB. "
-        "edit: the same build again after one objet changed (cache kept)."
+        "edit: the same build again after one objet changed (cache kept).",
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -55,6 +56,33 @@ class PeakMemory:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def run(
+    argv: list[str] | None,
+    script: str,
+    doc: str,
+    measure: Callable[[int], dict[str, Any]],
+    header: str,
+    row: Callable[[dict[str, Any]], str],
+    targets: str,
+) -> int:
+    """A benchmark's command line: ``--measure N`` prints ``measure(N)`` as JSON (in the
+    fresh interpreter ``each_size`` starts); otherwise one table row per size of ``--sizes``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000")
+    parser.add_argument("--measure", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return 0
+    print(header)
+    for size, result in each_size(script, args.sizes):
+        print(
+            f"{size:>6} failed:\n{result}" if isinstance(result, str) else row(result), flush=True
+        )
+    print(targets)
+    return 0
 
 
 def each_size(script: str, sizes: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
