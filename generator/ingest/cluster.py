@@ -14,6 +14,7 @@ memory; the reports come out in the order of the local run.
 
 from __future__ import annotations
 
+import gc
 import tempfile
 import threading
 from concurrent.futures import CancelledError
@@ -73,12 +74,16 @@ def check_pdfs_on_cluster(
     patience = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
     try:
         client = Client(scheduler, set_as_default=False)
-    except ValueError as exc:
-        raise ClusterError(
-            f"« {scheduler} » n'est pas une adresse de planificateur Dask ; "
-            "elle s'écrit tcp://MACHINE:PORT (port 8786 par défaut de « dask scheduler »)"
-        ) from exc
-    except OSError as exc:
+    except (ValueError, OSError) as exc:
+        # the half-made Client closes itself in __del__: let that run now, not whenever the
+        # collector next runs — inside another Dask call it deadlocks (seen in CI: a later
+        # LocalCluster hung in Client.__del__ → LoopRunner.stop)
+        gc.collect()
+        if isinstance(exc, ValueError):
+            raise ClusterError(
+                f"« {scheduler} » n'est pas une adresse de planificateur Dask ; "
+                "elle s'écrit tcp://MACHINE:PORT (port 8786 par défaut de « dask scheduler »)"
+            ) from exc
         raise ClusterError(
             f"le planificateur Dask {scheduler} ne répond pas (attendu {patience:g} s) ; "
             "vérifiez l'adresse, que « dask scheduler » tourne sur cette machine et que le port "
