@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import markdown
-from generator.render.markdown import _batches, markdown_to, markdown_to_cached
+from generator.render.markdown import _batches, markdown_to_cached, markdown_to_formats
 
 TEXTS = [
     "Exposé **gras** et *italique*.\n\n- un\n- deux",
@@ -22,42 +22,53 @@ NOTES = ["Vu l'avis[^1].\n\n[^1]: Avis du 3 mars.", "Sans note.", "Vu la loi[^a]
 
 
 @pytest.mark.parametrize("notes", [NOTES, []], ids=["with notes", "without"])
-@pytest.mark.parametrize("to", ["html", "typst"])
 def test_batch_equals_one_conversion_per_text_and_uses_one_process(
-    to: str, notes: list[str], monkeypatch: pytest.MonkeyPatch
+    notes: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Regression: HTML wraps the batch markers in <p>, which once defeated the split and made
     every text a process of its own (51 s for a thousand texts)."""
     texts = TEXTS[:3] + TEXTS[4:] + notes
-    alone = [markdown._convert(t, to).strip() + "\n" for t in texts]
+    alone = [markdown_to_formats([t])[0] for t in texts]
     calls: list[str] = []
     real = markdown._convert
 
-    def counting(text: str, fmt: str, split: str | None = None) -> str:
-        calls.append(fmt)
-        return real(text, fmt, split)
+    def counting(joined: str, token: str) -> list[dict[str, str]]:
+        calls.append(token)
+        return real(joined, token)
 
     monkeypatch.setattr(markdown, "_convert", counting)
-    batched = markdown.markdown_to(texts, to)
+    batched = markdown_to_formats(texts)
     assert batched == alone
+    assert sorted(batched[0]) == ["html", "json", "typst"]
+    assert (
+        batched[0]["html"] == "<p>Exposé <strong>gras</strong> et <em>italique</em>.</p>\n"
+        "<ul>\n<li>un</li>\n<li>deux</li>\n</ul>\n"
+    )
+    assert batched[0]["typst"] == "Exposé #strong[gras] et #emph[italique].\n\n- un\n- deux\n"
     if notes:
-        assert ("Avis du 3 mars" in batched[-3], "Avis du 3 mars" in batched[-1]) == (True, False)
-    assert calls == [to]
+        assert (
+            "Avis du 3 mars" in batched[-3]["html"],
+            "Avis du 3 mars" in batched[-1]["html"],
+        ) == (True, False)
+        assert 'id="fn1"' in batched[-1]["html"]  # each text's notes numbered from 1
+    assert len(calls) == 1
 
 
 def test_a_text_that_swallows_the_markers_falls_back_to_one_call_each() -> None:
-    converted = markdown.markdown_to(TEXTS, "html")
+    converted = markdown_to_formats(TEXTS)
     assert len(converted) == len(TEXTS)
-    assert converted[4] == "<p>Dernier texte.</p>\n"
+    assert converted[4]["html"] == "<p>Dernier texte.</p>\n"
+    assert converted == [markdown_to_formats([text])[0] for text in TEXTS]
 
 
 def test_images_unsafe_links_and_raw_code_are_dropped() -> None:
-    [html] = markdown.markdown_to(
+    [html] = markdown_to_cached(
         [
             "![plan](/etc/passwd) [a](javascript:alert(1)) [b](https://ok.fr) "
             "[c](mailto:x@y.fr) <b>x</b>\n\n```{=html}\n<script>1</script>\n```"
         ],
         "html",
+        None,
     )
     assert html == (
         '<p>plan a <a href="https://ok.fr">b</a> <a href="mailto:x@y.fr">c</a> '
@@ -73,9 +84,20 @@ def test_texts_go_to_pandoc_in_batches_of_bounded_size() -> None:
     assert batches == [[0, 1], [2], [3], [4, 5]]
 
 
-def test_cached_conversion_equals_the_direct_one(tmp_path: Path) -> None:
+def test_cached_conversion_equals_the_direct_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     texts = ["Un **texte**.", "| a | b |\n|---|---|\n| 1 | 2 |", "Un **texte**."]
-    direct = markdown_to(texts, "html")
+    direct = [formats["html"] for formats in markdown_to_formats(texts)]
     assert markdown_to_cached(texts, "html", tmp_path, workers=2) == direct
     assert len(list((tmp_path / "textes").rglob("*.html"))) == 2  # one per distinct text
-    assert markdown_to_cached(texts, "html", tmp_path, workers=2) == direct  # from the cache
+    # every format is kept: the Typst of the PDF is not converted again
+    assert len(list((tmp_path / "textes").rglob("*.typst"))) == 2
+    expected = [formats["typst"] for formats in markdown_to_formats(texts)]
+
+    def no_pandoc(joined: str, token: str) -> list[dict[str, str]]:
+        raise AssertionError("pandoc ran again")
+
+    monkeypatch.setattr(markdown, "_convert", no_pandoc)
+    assert markdown_to_cached(texts, "html", tmp_path, workers=2) == direct
+    assert markdown_to_cached(texts, "typst", tmp_path, workers=2) == expected

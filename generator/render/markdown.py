@@ -1,19 +1,22 @@
-"""The délibérations' Markdown through pandoc, in batches (one process for many texts).
+"""The délibérations' Markdown through pandoc, in batches, read once for every output format.
 
 One pandoc process costs ~30 ms; a thousand texts would spend half a minute starting
-processes. Texts are therefore joined with a marker paragraph, read in one call (written each
-on its own by a Lua filter when a text may have notes, ``batch.lua``) and split again; if
-a text swallowed a marker (an unclosed code block…), the batch falls back to one call per
-text. Raw passthrough (```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter
-drops images and unsafe links: a text can only produce ordinary markup, never code for the
-output engine, a file read or a request.
+processes, and pandoc reads only ~0.3 MB of Markdown a second. Texts are therefore joined with
+a marker paragraph, read in one call, and a custom writer (``formats.lua``) writes each text on
+its own (its footnotes stay with it) in every format the build needs: Typst for the PDF, HTML
+for the site, pandoc's JSON for the Word and OpenDocument copies. If a text swallowed a marker
+(an unclosed code block…), the batch falls back to one call per text. Raw passthrough
+(```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter drops images and unsafe
+links: a text can only produce ordinary markup, never code for the output engine, a file read
+or a request.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import json
 import secrets
+import subprocess
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,34 +36,43 @@ SAFE_MARKDOWN = (
 SAFE_FILTER = Path(__file__).with_name("safe.lua")
 
 
-#: Lua filter that writes each text of a batch on its own (see the file).
-BATCH_FILTER = Path(__file__).with_name("batch.lua")
+#: Lua writer that writes each text of a batch on its own, in several formats (see the file).
+FORMATS_WRITER = Path(__file__).with_name("formats.lua")
+
+#: What every conversion produces: each stage of a build finds its format already converted.
+FORMATS = ("typst", "html", "json")
 
 
-def _convert(text: str, to: str, split: str | None = None) -> str:
-    args = ["--wrap=none", f"--lua-filter={SAFE_FILTER}"]
-    if split is not None:
-        args += [f"--lua-filter={BATCH_FILTER}", f"--metadata=registre-split:{split}"]
-    return str(pypandoc.convert_text(text, to, format=SAFE_MARKDOWN, extra_args=args))
+def _convert(joined: str, token: str) -> list[dict[str, str]]:
+    """One pandoc run over texts joined by ``token`` markers: each text found, in each format."""
+    run = subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            f"--from={SAFE_MARKDOWN}",
+            f"--lua-filter={SAFE_FILTER}",
+            f"--to={FORMATS_WRITER}",
+            "--wrap=none",
+            f"--metadata=registre-split:{token}",
+            f"--metadata=registre-formats:{','.join(FORMATS)}",
+        ],
+        input=joined.encode("utf-8"),
+        capture_output=True,
+        check=True,
+    )
+    parts: list[dict[str, str]] = json.loads(run.stdout)
+    return [{to: text.strip() + "\n" for to, text in part.items()} for part in parts]
 
 
-def markdown_to(texts: Sequence[str], to: str) -> list[str]:
-    """Convert each Markdown text to pandoc format ``to`` (e.g. "typst"), in one process."""
+def markdown_to_formats(texts: Sequence[str]) -> list[dict[str, str]]:
+    """Each Markdown text in every format of ``FORMATS``, from one pandoc process."""
     if not texts:
         return []
     token = "REGISTRESPLIT" + secrets.token_hex(8)
     joined = "\n\n".join(f"{token}{i}\n\n{text}" for i, text in enumerate(texts))
-    # batch.lua costs as much as the conversion (the document goes through Lua): only for
-    # texts that may hold notes, the one thing a joined conversion would put in the wrong text
-    notes = any("[^" in text or "^[" in text for text in texts)
-    output = _convert(joined + "\n", to, split=token if notes else None)
-    # the marker paragraph comes out alone on its line, as it is (batch.lua) or wrapped in the
-    # format's markup (``<p>…</p>`` in HTML): the line holds the token and a few characters
-    parts = re.split(rf"^.{{0,12}}?{token}(\d+).{{0,12}}$", output, flags=re.MULTILINE)
-    indices = [int(i) for i in parts[1::2]]
-    if indices != list(range(len(texts))):
-        return [_convert(text, to).strip() + "\n" for text in texts]
-    return [chunk.strip() + "\n" for chunk in parts[2::2]]
+    converted = _convert(joined + "\n", token)
+    if len(converted) == len(texts):
+        return converted
+    return [_convert(f"{token}0\n\n{text}\n", token)[0] for text in texts]
 
 
 #: Markdown given to one pandoc process: pandoc holds ~100 times its input in memory (18 MB of
@@ -89,25 +101,33 @@ def _text_key(text: str, to: str, salt: str) -> str:
 def markdown_to_cached(
     texts: Sequence[str], to: str, cache: Path | None, workers: int = 1
 ) -> list[str]:
-    """``markdown_to`` with each result kept in ``cache`` under the hash of its text (and of the
-    conversion: options, filter, pandoc's version), the misses converted by ``workers`` pandoc
-    processes at once. Pandoc reads ~0.5 MB of Markdown a second: a large archive is converted
-    once, then only the texts that changed."""
-    filters = SAFE_FILTER.read_text() + BATCH_FILTER.read_text()
+    """Each text in format ``to``, kept in ``cache`` under the hash of the text (and of the
+    conversion: options, filters, pandoc's version) with its other formats; the misses are
+    converted by ``workers`` pandoc processes at once. A large archive is converted once, then
+    only the texts that changed."""
+    filters = SAFE_FILTER.read_text() + FORMATS_WRITER.read_text()
     salt = "\0".join((SAFE_MARKDOWN, filters, pypandoc.get_pandoc_version()))
-    keys = [_text_key(text, to, salt) for text in texts]
-    paths = [cache / "textes" / k[:2] / f"{k}.{to}" for k in keys] if cache else []
+
+    def path(text: str, fmt: str) -> Path | None:
+        if cache is None:
+            return None
+        key = _text_key(text, fmt, salt)
+        return cache / "textes" / key[:2] / f"{key}.{fmt}"
+
     results: list[str | None] = [None] * len(texts)
-    for i, path in enumerate(paths):
-        if path.is_file():
-            results[i] = path.read_text(encoding="utf-8")
+    for i, text in enumerate(texts):
+        kept = path(text, to)
+        if kept is not None and kept.is_file():
+            results[i] = kept.read_text(encoding="utf-8")
     missing = [i for i, r in enumerate(results) if r is None]
     chunks = list(_batches(missing, [len(texts[i]) for i in missing]))
     with ThreadPoolExecutor(max(1, min(workers, len(chunks)))) as pool:
-        converted = pool.map(lambda chunk: markdown_to([texts[i] for i in chunk], to), chunks)
+        converted = pool.map(lambda chunk: markdown_to_formats([texts[i] for i in chunk]), chunks)
         for chunk, outputs in zip(chunks, converted, strict=True):
             for i, output in zip(chunk, outputs, strict=True):
-                results[i] = output
-                if paths:
-                    write_text(paths[i], output)
+                results[i] = output[to]
+                for fmt, written in output.items():
+                    target = path(texts[i], fmt)
+                    if target is not None:
+                        write_text(target, written)
     return [r or "" for r in results]

@@ -44,6 +44,8 @@ class Store:
     """Rendered files by input hash."""
 
     folder: Path
+    #: Where converted texts are kept (``markdown_to_cached``): the site finds them there.
+    texts: Path
 
     def path(self, key: str, suffix: str) -> Path:
         return self.folder / key[:2] / f"{key}{suffix}"
@@ -69,10 +71,10 @@ class Store:
 def store_for(cache_dir: Path | None) -> Iterator[Store]:
     """The cache's store, or a throw-away one for ``--no-cache``."""
     if cache_dir is not None:
-        yield Store(cache_dir / "documents")
+        yield Store(cache_dir / "documents", cache_dir)
         return
     with tempfile.TemporaryDirectory(prefix="registre-") as tmp:
-        yield Store(Path(tmp))
+        yield Store(Path(tmp) / "documents", Path(tmp))
 
 
 def _failure(d: Deliberation | None, file: str, what: str, message: str) -> Diagnostic:
@@ -122,7 +124,7 @@ def write_documents(
     failures = [
         _failure(by_numero.get(doc.name), doc.name, f"extrait {doc.name}", message)
         for doc, message in compile_into(
-            store, planned_to_documents(todo, settings), len(todo), settings
+            store, planned_to_documents(todo, settings, store.texts), len(todo), settings
         )
     ]
     if failures:

@@ -25,7 +25,7 @@ from generator.cache import code_version
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.presence import SeancePresence, seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
-from generator.render.markdown import markdown_to
+from generator.render.markdown import markdown_to_cached
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -161,13 +161,17 @@ def plan_extraits(
 
 
 def planned_to_documents(
-    planned: Sequence[Planned], settings: RenderSettings, batch: int = 64
+    planned: Sequence[Planned],
+    settings: RenderSettings,
+    texts_cache: Path | None = None,
+    batch: int = 64,
 ) -> Iterator[Document]:
-    """Typst sources, lazily: one pandoc run per batch of texts, then the template."""
+    """Typst sources, lazily: one pandoc run per batch of texts (kept in ``texts_cache``, with their
+    other formats, for the site and the Word copies), then the template."""
     template = environment(settings).get_template("extrait.typ.j2")
     for start in range(0, len(planned), batch):
         chunk = planned[start : start + batch]
-        texts = markdown_to([p.extrait.texte for p in chunk], "typst")
+        texts = markdown_to_cached([p.extrait.texte for p in chunk], "typst", texts_cache)
         for p, texte in zip(chunk, texts, strict=True):
             source = template.render(e=dataclasses.replace(p.extrait, texte=texte))
             yield Document(p.name, p.key, source)
