@@ -61,7 +61,7 @@ def measure(size: int, office: int) -> None:
             typst.compile(source.encode("utf-8"), ignore_system_fonts=True, pdf_standards=["a-2b"])
         floor = time.perf_counter() - start
 
-        store = Store(folder / "store")
+        store = Store(folder / "store", folder / "texts")
         start = time.perf_counter()
         planned = plan_extraits(project, items, settings)
         todo = [p for p in planned if not store.has(p.key, ".pdf")]
@@ -70,7 +70,7 @@ def measure(size: int, office: int) -> None:
         assert not failures, failures[:3]
 
         start = time.perf_counter()
-        write_office(planned[:office], folder / "office", Store(folder / "s2"), settings)
+        write_office(planned[:office], folder / "office", Store(folder / "s2", folder / "texts2"), settings)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()
