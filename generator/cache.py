@@ -12,10 +12,12 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from generator.atomic import write_bytes
 
 _PACKAGE = Path(__file__).parent
 
@@ -108,3 +110,52 @@ class Cache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+V = TypeVar("V")
+
+
+class Memo(MutableMapping[str, V]):
+    """Values by key from the previous build (the pages of a séance, its extracts…), saved with
+    only the entries this build used. The file name carries the code's version: the memo is
+    dropped whenever Registre's code changes."""
+
+    def __init__(self, path: Path, previous: dict[str, V]) -> None:
+        self.path = path
+        self.previous = previous
+        self.used: dict[str, V] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> Memo[V]:
+        try:
+            with path.open("rb") as f, _no_gc():
+                previous = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            previous = {}
+        return cls(path, previous if isinstance(previous, dict) else {})
+
+    def save(self) -> None:
+        """Write the entries used, unless they are exactly those loaded."""
+        if self.used.keys() == self.previous.keys():
+            return
+        stem = self.path.name.split("-")[0]
+        for old in self.path.parent.glob(f"{stem}-*.pickle"):
+            old.unlink()
+        write_bytes(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self.used:
+            self.used[key] = self.previous[key]
+        return self.used[key]
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self.used[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.used[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.used)
+
+    def __len__(self) -> int:
+        return len(self.used)

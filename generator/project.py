@@ -9,13 +9,13 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import Busy, exclusive, replace_dirs
-from generator.cache import Cache, code_version
+from generator.cache import Cache, Memo, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.export.actes import default_state_file, export_actes
 from generator.export.opendata import export_json
@@ -25,7 +25,7 @@ from generator.load import load_project
 from generator.model import Project
 from generator.public import public_project
 from generator.render.outputs import Store, store_for, write_documents
-from generator.render.pdf import RenderSettings
+from generator.render.pdf import Planned, RenderSettings
 from generator.rules import check_project
 from generator.site.build import build_site
 
@@ -110,12 +110,16 @@ def build(
     assert project is not None
 
     public = public_project(project)
+    # the extracts of each séance, public and official, kept between builds
+    plans: Memo[tuple[Planned, ...]] | None = None
+    if cache_dir is not None:
+        plans = Memo.load(cache_dir / "documents" / f"plans-{code_version()}.pickle")
 
     def fill_site(staging: Path) -> None:
         with tempfile.TemporaryDirectory(prefix=f".{out.name}-documents-", dir=out.parent) as tmp:
             documents = Path(tmp)
             with store_for(cache_dir) as store:
-                write_public_documents(public, documents, store, progress, settings)
+                write_public_documents(public, documents, store, progress, settings, plans)
             progress("Site public")
             build_site(public, documents, staging, cache=cache_dir)
         progress("Schémas JSON du format")
@@ -124,7 +128,7 @@ def build(
     def fill_official(staging: Path) -> None:
         progress("Extraits officiels")
         with store_for(cache_dir) as store:
-            write_documents(project, staging, store, progress, settings=settings)
+            write_documents(project, staging, store, progress, settings=settings, plans=plans)
         if project.collectivite.actes is not None:
             export_actes(
                 project,
@@ -146,6 +150,8 @@ def build(
 
     with _locked(out):
         replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
+    if plans is not None:
+        plans.save()
     return result
 
 
@@ -155,9 +161,10 @@ def write_public_documents(
     store: Store,
     progress: Progress,
     settings: RenderSettings | None = None,
+    plans: MutableMapping[str, tuple[Planned, ...]] | None = None,
 ) -> None:
     """What the site publishes beside its pages: extracts, listes, open data."""
-    write_documents(public, folder, store, progress, settings=settings)
+    write_documents(public, folder, store, progress, settings=settings, plans=plans)
     progress("Données ouvertes (SCDL, JSON)")
     export_scdl(public, folder / "donnees")
     export_json(public, folder / "donnees")

@@ -366,3 +366,35 @@ def test_a_passage_to_occult_that_is_not_there_is_reported(base_copy: Path) -> N
     assert diag.message == (
         "le passage à occulter « M. Jean MARTINEAU » n'apparaît pas dans la délibération"
     )
+
+
+# ---------------------------------------------------------------- incremental builds
+
+
+def test_an_edit_renders_again_only_the_extracts_it_changes(
+    base_copy: Path, tmp_path: Path
+) -> None:
+    """The extracts of each séance are kept between builds under the hash of the séance, the
+    members and the collectivité: an objet edited renders its extract only (public and
+    official: the same file when nothing is occulted), a member renamed renders every extract
+    that names them."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(base_copy, out, today=TODAY, cache_dir=cache)
+
+    def rebuild() -> list[str]:
+        messages: list[str] = []
+        build(base_copy, out, today=TODAY, cache_dir=cache, progress=messages.append)
+        return [m for m in messages if m.startswith("Extraits PDF")]
+
+    assert rebuild() == ["Extraits PDF (0 à produire sur 2)"] * 2
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    text = delib.read_text(encoding="utf-8")
+    _write(delib, text.replace("objet: ", "objet: Rectifié — ", 1))
+    # the official extract first; the public one is the same file
+    assert rebuild() == ["Extraits PDF (1 à produire sur 2)", "Extraits PDF (0 à produire sur 2)"]
+    assert "Rectifié —" in "".join(pdf_text(out / "extraits" / "2024_010.pdf"))
+    assert "Rectifié —" not in "".join(pdf_text(out / "extraits" / "2024_011.pdf"))
+    membres = base_copy / "membres.yml"
+    _write(membres, membres.read_text(encoding="utf-8").replace("nom: BLANC", "nom: BLANC-ROUX"))
+    assert rebuild() == ["Extraits PDF (2 à produire sur 2)", "Extraits PDF (0 à produire sur 2)"]
+    assert "BLANC-ROUX" in "".join(pdf_text(tmp_path / "officiel" / "extraits" / "2024_011.pdf"))

@@ -8,10 +8,11 @@ one diagnostic per document, and the caller leaves the previous outputs in place
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,8 +109,10 @@ def write_documents(
     progress: Progress,
     only: set[str] | None = None,
     settings: RenderSettings | None = None,
+    plans: MutableMapping[str, tuple[Planned, ...]] | None = None,
 ) -> list[Path]:
-    """Render the extracts (and, for a whole build, the listes) into ``out``."""
+    """Render the extracts (and, for a whole build, the listes) into ``out``; ``plans`` keeps
+    the extracts of each séance between builds (``plan_extraits``)."""
     settings = settings or RenderSettings()
     items = [
         (files, d)
@@ -118,7 +121,7 @@ def write_documents(
         if only is None or d.numero in only
     ]
     by_numero = {d.numero: d for _, d in items}
-    planned = plan_extraits(project, items, settings)
+    planned = plan_extraits(project, items, settings, plans if only is None else None)
     todo = [p for p in planned if not store.has(p.key, ".pdf")]
     progress(f"Extraits PDF ({len(todo)} à produire sur {len(planned)})")
     failures = [
@@ -151,11 +154,11 @@ def write_office(
     """The Word and OpenDocument copies of the planned extracts: the extracts of a séance (one
     date) converted in one pandoc run and cut apart (``markdowns_to_office``), as many runs at
     once as cores."""
-    digest = template_digest(settings)
     batches: dict[tuple[dt.date, str], list[tuple[str, Extrait]]] = {}
     written = []
     for p in planned:
-        key = input_key(digest, ("office", p.extrait))
+        # the PDF's key covers the extract and the code (office.py included)
+        key = hashlib.sha256(f"office\0{p.key}".encode()).hexdigest()
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
                 batches.setdefault((p.extrait.date, suffix), []).append((key, p.extrait))

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import multiprocessing
+import pickle
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ import typst
 
 from generator.cache import code_version
 from generator.model import Deliberation, Project, SeanceFiles
-from generator.presence import SeancePresence, seance_to_presence
+from generator.presence import seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
 from generator.render.markdown import markdown_to_cached
 
@@ -144,19 +145,42 @@ class Planned:
 
 
 def plan_extraits(
-    project: Project, items: Sequence[tuple[SeanceFiles, Deliberation]], settings: RenderSettings
+    project: Project,
+    items: Sequence[tuple[SeanceFiles, Deliberation]],
+    settings: RenderSettings,
+    memo: MutableMapping[str, tuple[Planned, ...]] | None = None,
 ) -> list[Planned]:
-    """The extract of each délibération, with its Markdown text still unconverted (cheap)."""
+    """The extract of each délibération, with its Markdown text still unconverted (cheap).
+
+    With ``memo`` (kept between builds by the caller; ``items`` are then whole séances), the
+    extracts of a séance are taken from it under the hash of what they depend on: the séance's
+    files, the collectivité, the members and the template."""
     digest = template_digest(settings, "extrait.typ.j2")
     membres = {m.id: m for m in project.membres}
-    presences: dict[str, SeancePresence] = {}
-    planned = []
+    common = hashlib.sha256(pickle.dumps((digest, project.collectivite, project.membres)))
+    seances: dict[str, tuple[SeanceFiles, list[Deliberation]]] = {}
     for files, d in items:
-        presence = presences.get(files.dossier)
-        if presence is None:
-            presence = presences[files.dossier] = seance_to_presence(files.seance, membres)
-        extrait = deliberation_to_extrait(project, files, d, d.texte, presence)
-        planned.append(Planned(d.numero, input_key(digest, extrait), extrait))
+        seances.setdefault(files.dossier, (files, []))[1].append(d)
+    planned: list[Planned] = []
+    for files, delibs in seances.values():
+        key = ""
+        if memo is not None:
+            seance_digest = common.copy()
+            seance_digest.update(pickle.dumps(files))
+            key = seance_digest.hexdigest()
+            kept = memo.get(key)
+            if kept is not None:
+                planned += kept
+                continue
+        presence = seance_to_presence(files.seance, membres)
+        made = tuple(
+            Planned(d.numero, input_key(digest, extrait), extrait)
+            for d in delibs
+            for extrait in [deliberation_to_extrait(project, files, d, d.texte, presence)]
+        )
+        if memo is not None:
+            memo[key] = made
+        planned += made
     return planned
 
 

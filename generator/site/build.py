@@ -18,11 +18,10 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-import pickle
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,8 +30,8 @@ from pathlib import Path
 
 import pagefind_bin
 
-from generator.atomic import write_bytes, write_text
-from generator.cache import code_version
+from generator.atomic import write_text
+from generator.cache import Memo, code_version
 from generator.model import Project
 from generator.render.markdown import markdown_to_cached
 from generator.site.pages import Page, SiteData, group_folder, project_to_pages, search_groups
@@ -82,53 +81,10 @@ def project_to_inputs(
     if cache is None:
         pages = project_to_pages(SiteData(project, textes))
     else:
-        memo = _PagesMemo.load(cache / "site" / f"pages-{code_version()}.pickle")
+        memo: Memo[tuple[Page, ...]] = Memo.load(cache / "site" / f"pages-{code_version()}.pickle")
         pages = project_to_pages(SiteData(project, textes), memo)
         memo.save()
     return SiteInputs(project.collectivite.nom, tuple(pages), documents)
-
-
-class _PagesMemo(MutableMapping[str, tuple[Page, ...]]):
-    """The pages of each séance from the previous build (``project_to_pages``); saved with
-    only the entries this build used. Dropped whenever Registre's code changes."""
-
-    def __init__(self, path: Path, previous: dict[str, tuple[Page, ...]]) -> None:
-        self.path = path
-        self.previous = previous
-        self.used: dict[str, tuple[Page, ...]] = {}
-
-    @classmethod
-    def load(cls, path: Path) -> _PagesMemo:
-        try:
-            with path.open("rb") as f:
-                previous = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            previous = {}
-        return cls(path, previous if isinstance(previous, dict) else {})
-
-    def save(self) -> None:
-        if self.used.keys() == self.previous.keys():
-            return
-        for old in self.path.parent.glob("pages-*.pickle"):
-            old.unlink()
-        write_bytes(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def __getitem__(self, key: str) -> tuple[Page, ...]:
-        if key not in self.used:
-            self.used[key] = self.previous[key]
-        return self.used[key]
-
-    def __setitem__(self, key: str, value: tuple[Page, ...]) -> None:
-        self.used[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.used[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.used)
-
-    def __len__(self) -> int:
-        return len(self.used)
 
 
 def _pagefind(site: Path, output: Path) -> None:

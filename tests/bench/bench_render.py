@@ -70,7 +70,8 @@ def measure(size: int, office: int) -> None:
         assert not failures, failures[:3]
 
         start = time.perf_counter()
-        write_office(planned[:office], folder / "office", Store(folder / "s2", folder / "texts2"), settings)
+        office_store = Store(folder / "s2", folder / "texts2")
+        write_office(planned[:office], folder / "office", office_store, settings)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()
