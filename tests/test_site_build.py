@@ -158,3 +158,44 @@ def test_a_theme_change_indexes_every_group_again(tmp_path: Path) -> None:
     other = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-2")
     assert first == again != other
     assert (other["2024"] / "pagefind-entry.json").is_file()
+
+
+def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: Path) -> None:
+    """``mkdocs serve --dirty`` (here ``mkdocs build --dirty``, the same build, strict as
+    mkdocs.yml says) renders again only the pages whose Markdown changed: the hook rewrites a
+    page's file only then, or all of them when what every page shows changed."""
+    project = tmp_path / "projet"
+    project.mkdir()
+    for name in ("mkdocs.yml", "templates", "generator"):
+        (project / name).symlink_to(ROOT / name)
+    content = sample_copy(project)
+    out = tmp_path / "out"
+
+    def dirty_build() -> dict[str, int]:
+        run = subprocess.run(
+            [str(MKDOCS), "build", "--dirty", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+            capture_output=True,
+            text=True,
+            cwd=project,
+        )
+        assert run.returncode == 0, run.stderr
+        return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("index.html")}
+
+    before = dirty_build()
+    delib = content / "seances" / "2024-03-14" / "deliberations" / "2024_003.yml"
+    text = delib.read_text(encoding="utf-8")
+    delib.write_text(text.replace("objet: ", "objet: Rectifié — ", 1), encoding="utf-8")
+    after = dirty_build()
+    changed = sorted(p for p in after if after[p] != before.get(p))
+    assert "deliberations/2024_003/index.html" in changed
+    assert "seances/2024-03-14/index.html" in changed  # lists the objet
+    assert "deliberations/2024_001/index.html" not in changed
+    assert len(changed) < len(after) / 4, changed
+    page = (out / "deliberations" / "2024_003" / "index.html").read_text(encoding="utf-8")
+    assert "Rectifié —" in page
+    # every page shows the collectivité's name: renamed, every page is rendered again
+    collectivite = content / "collectivite.yml"
+    text = collectivite.read_text(encoding="utf-8")
+    collectivite.write_text(text.replace("nom: ", "nom: Nouvelle ", 1), encoding="utf-8")
+    renamed = dirty_build()
+    assert [p for p in renamed if renamed[p] == after[p]] == []

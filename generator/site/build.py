@@ -143,7 +143,7 @@ def index_search(
     return bundles
 
 
-def _fingerprint(site_name: str) -> str:
+def site_fingerprint(site_name: str) -> str:
     """What every page depends on besides its own Markdown."""
     digest = hashlib.sha256(site_name.encode())
     for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
@@ -243,7 +243,7 @@ def build_site(
     inputs = project_to_inputs(project, documents, cache, settings)
     texts = {page.path: page.text() for page in inputs.pages}
     with _kept_folder(cache) as folder:
-        kept = _Kept(folder, _fingerprint(inputs.site_name))
+        kept = _Kept(folder, site_fingerprint(inputs.site_name))
         manifest = kept.load()
         keys = {path: _page_key(text) for path, text in texts.items()}
         todo = [

@@ -3,23 +3,29 @@
 ``registre build`` renders the pages itself (``generator.site.build``); under ``mkdocs serve``
 or a bare ``mkdocs build``, this hook checks ``content/`` (cached by file content, so a reload
 after editing one YAML file re-reads only that file) and renders the documents that changed
-into ``.registre-cache/apercu/``.
+into ``.registre-cache/apercu/``. The pages are written as files into
+``.registre-cache/apercu-pages/``, each rewritten only when its text changed: under
+``mkdocs serve --dirty``, mkdocs renders again only the files newer than their output, so a
+reload after an edit renders the few pages it changed, not the whole archive.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.atomic import replace_dir
+from generator.atomic import replace_dir, write_text
 from generator.diagnostics import format_diagnostics
 from generator.project import check, write_public_documents
 from generator.public import public_project
 from generator.render.outputs import store_for
 from generator.site import build as site_build
+from generator.site.pages import Page
 
 
 def _quiet(_: str) -> None:
@@ -45,12 +51,65 @@ def preview_inputs(root: Path) -> site_build.SiteInputs:
     return site_build.project_to_inputs(public_project(project), documents, cache)
 
 
+def pages_to_folder(pages: Sequence[Page], folder: Path, fingerprint: str) -> None:
+    """Each page as a Markdown file under ``folder``, written only when its text changed (its
+    modification time tells mkdocs' dirty builds that it must be rendered again), every page
+    when what all of them depend on changed (``fingerprint``: the theme, ``mkdocs.yml``, the
+    collectivité's name); the files of pages that no longer exist are removed."""
+    stamp = folder / ".fingerprint"
+    try:
+        same_theme = stamp.read_text(encoding="utf-8") == fingerprint
+    except OSError:
+        same_theme = False
+    wanted = set()
+    for page in pages:
+        path = folder / page.path
+        wanted.add(path)
+        text = page.text()
+        try:
+            unchanged = same_theme and path.read_text(encoding="utf-8") == text
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            write_text(path, text)
+    write_text(stamp, fingerprint)
+    for old in folder.rglob("*.md"):
+        if old not in wanted:
+            old.unlink()
+
+
+class _ExactDirtyBuilds(logging.Filter):
+    """mkdocs warns that a dirty build may leave stale navigation and links; here it cannot
+    (the navigation is fixed, and a page's file is rewritten whenever its text or the theme
+    changes), so the warning is shown as information and does not stop a strict build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    if dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_ExactDirtyBuilds())
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    inputs = preview_inputs(Path(config.config_file_path).parent)
+    root = Path(config.config_file_path).parent
+    inputs = preview_inputs(root)
     config.site_name = inputs.site_name
     config.copyright = f"{inputs.site_name} — registre des délibérations"
+    folder = root / ".registre-cache" / "apercu-pages"
+    pages_to_folder(inputs.pages, folder, site_build.site_fingerprint(inputs.site_name))
     for page in inputs.pages:
-        files.append(File.generated(config, page.path, content=page.text()))
+        files.append(
+            File(
+                page.path,
+                src_dir=str(folder),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+        )
     for path in sorted(inputs.documents.rglob("*")):
         if path.is_file():
             files.append(
