@@ -18,6 +18,8 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import tempfile
@@ -220,6 +222,22 @@ def _link_tree(source: Path, target: Path) -> None:
                 shutil.copyfile(src, dst)
 
 
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def linked_documents(
+    pages: Sequence[tuple[str, str]], document_files: Sequence[str]
+) -> tuple[str, ...]:
+    """The documents the Markdown links of ``pages`` (path, text) point to: a worker builds
+    mkdocs' file objects for those only, not for the archive's tens of thousands of PDFs."""
+    targets = {
+        posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+        for path, text in pages
+        for link in _MARKDOWN_LINK.findall(text)
+    }
+    return tuple(f for f in document_files if f in targets)
+
+
 def _dest(path: str) -> str:
     """Where mkdocs writes a page (``use_directory_urls``)."""
     stem = path.removesuffix(".md")
@@ -271,8 +289,9 @@ def build_site(
                 tuple(texts),
                 part,
                 str(documents.resolve()),
-                document_files,
+                linked_documents(part, document_files),
                 statics=k == 0,
+                bytecode=str(folder / "templates"),
             )
             for k, part in enumerate(parts)
         ]
