@@ -7,13 +7,11 @@ one diagnostic per document, and the caller leaves the previous outputs in place
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,8 @@ from generator.atomic import write_bytes
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project
 from generator.render.context import Extrait, seance_to_liste
-from generator.render.office import extrait_to_markdown, markdowns_to_office
+from generator.render.markdown import markdown_to_cached
+from generator.render.office import extrait_to_office
 from generator.render.pdf import (
     Document,
     Planned,
@@ -36,8 +35,6 @@ from generator.render.pdf import (
 )
 
 Progress = Callable[[str], None]
-#: Extracts converted to Word or ODT by one pandoc run.
-OFFICE_BATCH = 40
 
 
 @dataclass(frozen=True)
@@ -138,47 +135,28 @@ def write_documents(
         store.link(p.key, ".pdf", target)
         written.append(target)
     progress("Copies Word et OpenDocument")
-    written += write_office(planned, out, store, settings)
+    written += write_office(planned, out, store)
     if only is None:
         progress("Listes des délibérations")
         written += _write_listes(project, out, store, settings)
     return written
 
 
-def write_office(
-    planned: Sequence[Planned],
-    out: Path,
-    store: Store,
-    settings: RenderSettings,
-) -> list[Path]:
-    """The Word and OpenDocument copies of the planned extracts: the extracts of a séance (one
-    date) converted in one pandoc run and cut apart (``markdowns_to_office``), as many runs at
-    once as cores."""
-    batches: dict[tuple[dt.date, str], list[tuple[str, Extrait]]] = {}
+def write_office(planned: Sequence[Planned], out: Path, store: Store) -> list[Path]:
+    """The Word and OpenDocument copies of the planned extracts (``extrait_to_office``), from
+    the texts' pandoc JSON that the PDFs' conversion kept in the store."""
+    todo: list[tuple[str, str, Extrait]] = []
     written = []
     for p in planned:
         # the PDF's key covers the extract and the code (office.py included)
         key = hashlib.sha256(f"office\0{p.key}".encode()).hexdigest()
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
-                batches.setdefault((p.extrait.date, suffix), []).append((key, p.extrait))
+                todo.append((key, suffix, p.extrait))
             written.append((key, suffix, out / "extraits" / f"{p.name}{suffix}"))
-    jobs = [
-        (day, suffix, batch[start : start + OFFICE_BATCH])
-        for (day, suffix), batch in batches.items()
-        for start in range(0, len(batch), OFFICE_BATCH)
-    ]
-
-    def produce(job: tuple[dt.date, str, list[tuple[str, Extrait]]]) -> None:
-        day, suffix, batch = job
-        markdowns = [extrait_to_markdown(extrait) for _, extrait in batch]
-        for (key, _), data in zip(
-            batch, markdowns_to_office(markdowns, suffix[1:], day), strict=True
-        ):
-            store.put(key, suffix, data)
-
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(produce, jobs))
+    textes = markdown_to_cached([e.texte for _, _, e in todo], "json", store.texts)
+    for (key, suffix, extrait), texte in zip(todo, textes, strict=True):
+        store.put(key, suffix, extrait_to_office(extrait, texte, suffix[1:]))
     for key, suffix, target in written:
         store.link(key, suffix, target)
     return [target for _, _, target in written]

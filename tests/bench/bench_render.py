@@ -8,7 +8,7 @@ F  the floor: a bare ``typst.compile`` of the very same final sources, one after
 P  the pipeline, cold: Markdown through pandoc (batched), the template, and compilation in the
    spawn pool (2 workers on this machine), every PDF written to an empty store;
 I  the pipeline again with nothing changed (the store has every PDF: nothing is rendered);
-O  the Word and ODT copies (two pandoc runs per délibération), for information.
+O  the Word and ODT copies (written in Python from the texts' pandoc JSON), for information.
 
     .venv/bin/python tests/bench/bench_render.py --size 1000
 """
@@ -71,7 +71,7 @@ def measure(size: int, office: int) -> None:
 
         start = time.perf_counter()
         office_store = Store(folder / "s2", folder / "texts2")
-        write_office(planned[:office], folder / "office", office_store, settings)
+        write_office(planned[:office], folder / "office", office_store)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()
