@@ -166,8 +166,8 @@ def write_public_documents(
     """What the site publishes beside its pages: extracts, listes, open data."""
     write_documents(public, folder, store, progress, settings=settings, plans=plans)
     progress("Données ouvertes (SCDL, JSON)")
-    export_scdl(public, folder / "donnees")
-    export_json(public, folder / "donnees")
+    export_scdl(public, folder / "donnees", cache=store.folder / "donnees")
+    export_json(public, folder / "donnees", cache=store.folder / "donnees")
 
 
 @contextmanager

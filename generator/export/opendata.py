@@ -4,26 +4,39 @@ Every field of the model, as the public may see it (``public_project``: passages
 replaced, and the list of those passages left out), omitted values as ``null``; plus what
 Registre computes and SCDL cannot say: who was present, represented, withdrawn or absent at each
 item (in the order of passage) and the full count of the vote, NPPV included. The JSON Schema is
-generated from the same dataclasses, with their French documentation, and the export is
-validated against it before it is written.
+generated from the same dataclasses, with their French documentation, and the export matches
+it by construction: the converter that writes each value is made from the same type hints as the
+schema, and refuses a value that is not of its declared type (T631). The tests validate the
+exports of the sample and of a synthetic archive with jsonschema; a build does not, for it would
+only check Registre's own code again, at ~1 ms a délibération.
+
+The items of a séance are kept between builds under a hash of their inputs: after an edit, only
+the séances that changed are converted again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import io
 import json
+import pickle
+import reprlib
+import shutil
 import types
 import typing
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator
-
-from generator.atomic import write_text
-from generator.diagnostics import Loc, RegistreError, error
+from generator.atomic import write_bytes, write_text
+from generator.cache import code_version
+from generator.diagnostics import Loc, Pos, RegistreError, error
 from generator.model import (
     Collectivite,
     Deliberation,
@@ -139,6 +152,22 @@ class DonneesOuvertes:
 #: Fields never published: « occulter » lists the very passages hidden from the public.
 PRIVATE_FIELDS = frozenset({"occulter"})
 
+Convert = Callable[[Any], Any]
+
+
+class Mismatch(Exception):
+    """A value of the model is not of its declared type: its JSON would not match the schema.
+
+    ``path`` is filled while the exception goes up, innermost step first."""
+
+    def __init__(self, value: object, expected: str) -> None:
+        super().__init__(f"{reprlib.repr(value)} n'est pas {expected}")
+        self.path: list[str] = []
+
+    def where(self) -> str:
+        """« deliberation.vote.pour », « membres[3].nom »."""
+        return "".join(reversed(self.path)).lstrip(".")
+
 
 def _fields(cls: type[Any]) -> list[dataclasses.Field[Any]]:
     return [
@@ -148,19 +177,139 @@ def _fields(cls: type[Any]) -> list[dataclasses.Field[Any]]:
     ]
 
 
-def value_to_json(value: Any) -> Any:
-    """A model value as JSON: dates ISO, times « HH:MM », numbers as numbers, no positions."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: value_to_json(getattr(value, f.name)) for f in _fields(type(value))}
-    if isinstance(value, tuple | list):
-        return [value_to_json(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dt.date):
+def _string(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    raise Mismatch(value, "une chaîne")
+
+
+def _integer(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise Mismatch(value, "un entier")
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    raise Mismatch(value, "un booléen")
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value.isoformat()
+    raise Mismatch(value, "une date")
+
+
+def _time(value: Any) -> Any:
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
-    return value
+    raise Mismatch(value, "une heure")
+
+
+def _number_or_string(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, str):
+        return value
+    raise Mismatch(value, "un nombre ou une chaîne")
+
+
+SIMPLE_CONVERTERS: dict[Any, Convert] = {
+    str: _string,
+    int: _integer,
+    bool: _boolean,
+    dt.date: _date,
+    dt.time: _time,
+}
+
+
+def _first_failure(steps: Iterable[tuple[str, Convert, Any]]) -> str:
+    """The step (field or index) whose conversion fails: looked for once a conversion failed."""
+    for step, convert, value in steps:
+        try:
+            convert(value)
+        except Mismatch:
+            return step
+    return ""
+
+
+def _union_converter(options: tuple[Convert, ...]) -> Convert:
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        for option in options:
+            try:
+                return option(value)
+            except Mismatch:
+                continue
+        raise Mismatch(value, "d'un type permis")
+
+    return convert
+
+
+def _array_converter(item: Convert) -> Convert:
+    def convert(value: Any) -> Any:
+        if not isinstance(value, tuple | list):
+            raise Mismatch(value, "une liste")
+        try:
+            return [item(v) for v in value]
+        except Mismatch as exc:
+            exc.path.append(_first_failure((f"[{i}]", item, v) for i, v in enumerate(value)))
+            raise
+
+    return convert
+
+
+def _object_converter(cls: type[Any]) -> Convert:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, type_to_converter(hints[f.name])) for f in _fields(cls)]
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, cls):
+            raise Mismatch(value, f"un objet {cls.__name__}")
+        try:
+            return {name: to_json(getattr(value, name)) for name, to_json in fields}
+        except Mismatch as exc:
+            exc.path.append(_first_failure((f".{n}", c, getattr(value, n)) for n, c in fields))
+            raise
+
+    return convert
+
+
+@functools.cache
+def type_to_converter(tp: Any) -> Convert:
+    """Make of a value of type ``tp`` what ``type_to_schema(tp)`` describes, or raise
+    ``Mismatch`` if the value is not of that type: dates ISO, times « HH:MM », numbers as
+    numbers, no positions. The export matches its schema by construction: both are read from
+    the same type hints."""
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        args = typing.get_args(tp)
+        if set(args) == {Decimal, str}:
+            return _number_or_string
+        inner = [a for a in args if a is not type(None)]
+        return _union_converter(tuple(type_to_converter(a) for a in inner))
+    if origin is tuple:
+        return _array_converter(type_to_converter(typing.get_args(tp)[0]))
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+
+        def literal(value: Any) -> Any:
+            if value in allowed:
+                return value
+            raise Mismatch(value, f"l'une des valeurs {list(allowed)}")
+
+        return literal
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return _object_converter(tp)
+    return SIMPLE_CONVERTERS[tp]
+
+
+def value_to_json(value: Any) -> Any:
+    """A dataclass of the model or of this module as JSON (``type_to_converter``)."""
+    tp: Any = type(value)
+    return type_to_converter(tp)(value)
 
 
 def type_to_schema(tp: Any) -> dict[str, Any]:
@@ -265,42 +414,189 @@ def deliberation_to_open(
     )
 
 
-def project_to_open(project: Project) -> DonneesOuvertes:
-    membres = {m.id: m for m in project.membres}
-    deliberations = []
-    for files in project.seances:
-        presence = seance_to_presence(files.seance, membres)
-        deliberations += [
-            deliberation_to_open(project, files, d, presence.at(d.point))
-            for d in files.deliberations
-        ]
-    return DonneesOuvertes(
-        version=FORMAT_VERSION,
-        collectivite=project.collectivite,
-        membres=project.membres,
-        seances=tuple(SeanceOuverte(dossier=s.dossier, seance=s.seance) for s in project.seances),
-        deliberations=tuple(deliberations),
+def seance_to_open(
+    project: Project, files: SeanceFiles
+) -> tuple[SeanceOuverte, tuple[DeliberationOuverte, ...]]:
+    """A séance's entry of « seances » and its délibérations' entries of « deliberations »."""
+    presence = seance_to_presence(files.seance, {m.id: m for m in project.membres})
+    return SeanceOuverte(dossier=files.dossier, seance=files.seance), tuple(
+        deliberation_to_open(project, files, d, presence.at(d.point)) for d in files.deliberations
     )
 
 
-def export_json(project: Project, out: Path) -> tuple[Path, Path]:
-    """Write ``out/deliberations.json`` and its schema, once the data validates against it."""
-    schema = export_schema()
-    data = value_to_json(project_to_open(public_project(project)))
-    problems = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: e.json_path)
-    if problems:
+# --- Text ----------------------------------------------------------------------------------------
+#
+# The file is ``json.dumps(data, ensure_ascii=False, indent=2)``, assembled from the text of its
+# parts so that a séance's part can be kept from one export to the next.
+
+
+def json_to_text(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels deep (a string
+    never holds a raw line break: JSON escapes it)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def item_to_bytes(value: Any) -> bytes:
+    """An item of one of the export's arrays, two levels deep, its indentation included."""
+    return ("    " + json_to_text(value, 2)).encode()
+
+
+def members_to_bytes(members: Mapping[str, str | Sequence[bytes]]) -> bytes:
+    """The export's top-level object: each member either its value's text one level deep, or
+    an array's items (``item_to_bytes``); joined once, for the export is large."""
+    chunks: list[bytes] = []
+    for name, value in members.items():
+        chunks.append(b",\n" if chunks else b"{\n")
+        chunks.append(f"  {json.dumps(name, ensure_ascii=False)}: ".encode())
+        if isinstance(value, str):
+            chunks.append(value.encode())
+        elif not value:
+            chunks.append(b"[]")
+        else:
+            chunks.append(b"[\n")
+            for i, item in enumerate(value):
+                chunks += [b",\n", item] if i else [item]
+            chunks.append(b"\n  ]")
+    chunks.append(b"\n}\n")
+    return b"".join(chunks)
+
+
+# --- Cache ---------------------------------------------------------------------------------------
+
+
+class Memo:
+    """Results of the previous export by the key of their inputs, in ``SHARDS`` pickles under
+    ``folder/<name>-<version>/``: a shard is written again only when its entries changed (one
+    edit rewrites a sixteenth of the memo), with only the entries this export used; other
+    versions are removed. Without a folder, nothing is remembered."""
+
+    SHARDS = 16
+
+    def __init__(self, folder: Path | None, previous: list[dict[str, Any]]) -> None:
+        self.folder = folder
+        self.previous = previous
+        self.used: list[dict[str, Any]] = [{} for _ in range(self.SHARDS)]
+
+    @classmethod
+    def load(cls, folder: Path | None, name: str, version: str) -> Memo:
+        if folder is None:
+            return cls(None, [{} for _ in range(cls.SHARDS)])
+        folder = folder / f"{name}-{version}"
+        return cls(folder, [_load_shard(folder / f"{i}.pickle") for i in range(cls.SHARDS)])
+
+    def _shard(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % self.SHARDS
+
+    def get(self, key: str) -> Any:
+        """The value kept under ``key``, or None."""
+        shard = self._shard(key)
+        value = self.previous[shard].get(key)
+        if value is not None:
+            self.used[shard][key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[self._shard(key)][key] = value
+
+    def save(self) -> None:
+        if self.folder is None:
+            return
+        name = self.folder.name.rsplit("-", 1)[0]
+        for other in self.folder.parent.glob(f"{name}-*"):
+            if other != self.folder:
+                shutil.rmtree(other, ignore_errors=True)
+        for i, (used, previous) in enumerate(zip(self.used, self.previous, strict=True)):
+            if used.keys() != previous.keys():
+                data = pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL)
+                write_bytes(self.folder / f"{i}.pickle", data)
+
+
+def _load_shard(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            shard = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+    return shard if isinstance(shard, dict) else {}
+
+
+def _without_position(pos: Pos) -> tuple[type[Pos], tuple[()]]:
+    return Pos, ()
+
+
+def value_to_key(value: object, salt: str = "") -> str:
+    """A hash of ``value``'s content (and of ``salt``), its positions in the files left out: a
+    line added above a value does not change what is exported."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {Pos: _without_position}
+    pickler.dump(value)
+    digest = hashlib.sha256(salt.encode())
+    digest.update(buffer.getbuffer())
+    return digest.hexdigest()
+
+
+# --- Export --------------------------------------------------------------------------------------
+
+
+def _to_json(value: Any, loc: Loc, what: str) -> Any:
+    """``value_to_json``; a value not of its declared type is Registre's own error."""
+    try:
+        return value_to_json(value)
+    except Mismatch as exc:
         raise RegistreError(
             [
                 error(
                     "T631",
-                    Loc(str(out / FILE_NAME)),
-                    f"export JSON non conforme à son schéma : {p.json_path} : {p.message}",
+                    loc,
+                    f"export JSON non conforme à son schéma : {what} : {exc.where()} : {exc}",
                     "C'est une erreur de Registre : signalez-la avec ce message.",
                 )
-                for p in problems[:20]
             ]
-        )
+        ) from None
+
+
+def seance_to_items(project: Project, files: SeanceFiles) -> tuple[bytes, tuple[bytes, ...]]:
+    """``seance_to_open`` as items of the export's two arrays (``item_to_bytes``)."""
+    seance, deliberations = seance_to_open(project, files)
+    where = f"séance {files.dossier}"
+    return item_to_bytes(_to_json(seance, files.seance.pos.at, where)), tuple(
+        item_to_bytes(_to_json(o, o.deliberation.pos.at, f"délibération {o.deliberation.numero}"))
+        for o in deliberations
+    )
+
+
+def export_json(project: Project, out: Path, cache: Path | None = None) -> tuple[Path, Path]:
+    """Write ``out/deliberations.json`` and its schema. Each value is checked against its
+    declared type as it is converted, so the file matches the schema generated from the same
+    types (the tests validate exports against it with jsonschema). With ``cache``, the items of
+    a séance whose inputs (séance, délibérations, collectivité, members) have not changed since
+    the previous export are reused."""
+    project = public_project(project)
+    memo = Memo.load(cache, "json", code_version())
+    common = value_to_key((project.collectivite, project.membres))
+    seances: list[bytes] = []
+    deliberations: list[bytes] = []
+    for files in project.seances:
+        key = value_to_key(files, common)
+        items = memo.get(key)
+        if items is None:
+            items = seance_to_items(project, files)
+            memo.put(key, items)
+        seances.append(items[0])
+        deliberations += items[1]
+    shell = DonneesOuvertes(
+        version=FORMAT_VERSION,
+        collectivite=project.collectivite,
+        membres=project.membres,
+        seances=(),
+        deliberations=(),
+    )
+    head = _to_json(shell, Loc(str(out / FILE_NAME)), "export")
+    members: dict[str, str | Sequence[bytes]] = {k: json_to_text(v, 1) for k, v in head.items()}
+    members |= {"seances": seances, "deliberations": deliberations}
     target, schema_file = out / FILE_NAME, out / SCHEMA_NAME
-    write_text(schema_file, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
-    write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_text(schema_file, json.dumps(export_schema(), ensure_ascii=False, indent=2) + "\n")
+    write_bytes(target, members_to_bytes(members))
+    memo.save()
     return target, schema_file

@@ -4,7 +4,9 @@ The CSV (UTF-8, comma, the schema's 17 columns in order) is checked by frictionl
 schema shipped in ``data/``, and by the schema's ``custom_checks`` (SIRET checksum, vote sums,
 dates, cohesive columns, ACTES nomenclature…), implemented here as frictionless checks and
 instantiated from the schema's own list, with its parameters. Any error is reported against the
-YAML value the cell comes from, and nothing is written.
+YAML value the cell comes from, and nothing is written. Every rule bears on one line, so a line
+validated by a previous build (same text, same code, schema and frictionless) is not validated
+again: after an edit, only the changed lines are.
 
 SCDL counts abstentions in ``VOTE_REEL`` and has no column for NPPV or procurations: the JSON
 export (``opendata.py``) has them.
@@ -14,7 +16,10 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
+import importlib.metadata
 import io
+import itertools
 import json
 import operator
 import os
@@ -28,9 +33,13 @@ from typing import Any, ClassVar
 import attrs
 from frictionless import Check, Checklist, Error, Resource, Row, Schema
 from frictionless.errors import CellError
+from frictionless.formats import CsvControl
 
+from generator.atomic import write_text
+from generator.cache import code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.export.actes import Nomenclature, collectivite_to_nomenclature, matiere_to_codes
+from generator.export.opendata import Memo
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Project, SeanceFiles
 from generator.presence import PointPresence, seance_to_presence
 from generator.public import public_project
@@ -82,6 +91,10 @@ def _plain(text: str) -> str:
     """Lower case, no accents: « Libertés » and « LIBERTES » compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+#: The level-1 matières of the ACTES nomenclature, as ``_plain`` compares them.
+NIVEAU_1_PLAIN = frozenset(_plain(name) for name in MATIERES_NIVEAU_1.values())
 
 
 def siret_ok(siret: str) -> bool:
@@ -190,11 +203,10 @@ class NomenclatureActesValue(CustomCheck):
         if not _filled(value):
             return
         text = str(value)
-        known = {_plain(name) for name in MATIERES_NIVEAU_1.values()}
         if "/" not in text:
             note = f"« {text} » : la barre oblique « / » entre les deux niveaux manque"
             yield CustomCheckError.from_row(row, note=note, field_name=self.column)
-        elif _plain(text.split("/", 1)[0]) not in known:
+        elif _plain(text.split("/", 1)[0]) not in NIVEAU_1_PLAIN:
             niveau_1 = text.split("/", 1)[0]
             note = f"« {niveau_1} » n'est pas une matière de niveau 1 de la nomenclature ACTES"
             yield CustomCheckError.from_row(row, note=note, field_name=self.column)
@@ -226,8 +238,9 @@ def descriptor_to_checks(descriptor: Mapping[str, Any]) -> list[Check]:
 # --- Validation ----------------------------------------------------------------------------------
 
 
-def csv_problems(path: Path) -> list[tuple[int, str, str]]:
-    """(row number, column, message) for each error frictionless finds; row 1 is the header."""
+def csv_problems(path: Path, control: CsvControl | None = None) -> list[tuple[int, str, str]]:
+    """(row number, column, message) for each error frictionless finds; row 1 is the header.
+    Without ``control``, frictionless guesses the dialect from the first lines."""
     descriptor = scdl_descriptor()
     resource = Resource(
         path=path.name,
@@ -235,6 +248,7 @@ def csv_problems(path: Path) -> list[tuple[int, str, str]]:
         schema=Schema.from_descriptor(descriptor),
         format="csv",
         encoding="utf-8",
+        control=control,
     )
     report = resource.validate(Checklist(checks=descriptor_to_checks(descriptor)))
     return [
@@ -328,12 +342,14 @@ def project_to_rows(project: Project) -> tuple[list[dict[str, str]], list[Diagno
     return rows, problems
 
 
-def rows_to_csv(rows: Sequence[Mapping[str, str]]) -> str:
+def rows_to_lines(rows: Iterable[Mapping[str, str]]) -> list[str]:
+    """The CSV's header line, then each row's line (which may hold a quoted line break)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns(), lineterminator="\r\n", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    # each write returns the length of the line it wrote
+    ends = list(itertools.accumulate([writer.writeheader(), *map(writer.writerow, rows)]))
+    text = buffer.getvalue()
+    return [text[start:end] for start, end in itertools.pairwise([0, *ends])]
 
 
 def _column_loc(project: Project, files: SeanceFiles, d: Deliberation, column: str) -> Loc:
@@ -353,27 +369,46 @@ def _column_loc(project: Project, files: SeanceFiles, d: Deliberation, column: s
     return next((loc for prefix, loc in sources.items() if column.startswith(prefix)), d.pos.at)
 
 
-def export_scdl(project: Project, out: Path) -> Path:
+def _memo_version() -> str:
+    """What decides whether a line is valid, besides its text: the code, frictionless, the
+    schema."""
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(importlib.metadata.version("frictionless").encode())
+    digest.update(SCHEMA.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def export_scdl(project: Project, out: Path, cache: Path | None = None) -> Path:
     """Write ``out/deliberations.csv`` (public texts: passages to hide replaced) once
-    frictionless has found nothing wrong in it."""
+    frictionless has found nothing wrong in it. Every rule of the schema bears on one line
+    (types, patterns, custom checks; no uniqueness, no primary key): with ``cache``, only the
+    lines not validated by a previous export are validated again."""
     project = public_project(project)
     rows, problems = project_to_rows(project)
     if problems:
         raise RegistreError(problems)
+    header, *lines = rows_to_lines(rows)
+    memo = Memo.load(cache, "scdl", _memo_version())
+    new = [i for i, line in enumerate(lines) if memo.get(line) is None]
     out.mkdir(parents=True, exist_ok=True)
-    target = out / FILE_NAME
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".scdl-", suffix=".csv")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(rows_to_csv(rows))
-        found = csv_problems(Path(tmp))
+    if new:
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=".scdl-", suffix=".csv")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(header + "".join(lines[i] for i in new))
+            # the dialect ``rows_to_lines`` writes, not one guessed from the first lines
+            written = CsvControl(delimiter=",", quote_char='"', skip_initial_space=False)
+            found = csv_problems(Path(tmp), written)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         if found:
             sources = [(files, d) for files in project.seances for d in files.deliberations]
-            raise RegistreError([_locate(project, sources, *p) for p in found])
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            raise RegistreError([_locate(project, [sources[i] for i in new], *p) for p in found])
+        for i in new:
+            memo.put(lines[i], True)
+    target = out / FILE_NAME
+    write_text(target, header + "".join(lines))
+    memo.save()
     return target
 
 
