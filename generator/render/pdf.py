@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import multiprocessing
+import os
 import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,12 +191,36 @@ def planned_to_documents(
     texts_cache: Path | None = None,
     batch: int = 64,
 ) -> Iterator[Document]:
-    """Typst sources, lazily: one pandoc run per batch of texts (kept in ``texts_cache``, with their
-    other formats, for the site and the Word copies), then the template."""
+    """Typst sources, lazily: one pandoc run per batch of texts (kept in ``texts_cache``, with
+    their other formats, for the site and the Word copies), then the template. As many pandoc
+    runs at once as compile workers, a few batches ahead: converting the texts costs as much
+    as compiling them, and one pandoc at a time left the compile workers waiting."""
     template = environment(settings).get_template("extrait.typ.j2")
-    for start in range(0, len(planned), batch):
-        chunk = planned[start : start + batch]
-        texts = markdown_to_cached([p.extrait.texte for p in chunk], "typst", texts_cache)
-        for p, texte in zip(chunk, texts, strict=True):
-            source = template.render(e=dataclasses.replace(p.extrait, texte=texte))
-            yield Document(p.name, p.key, source)
+    chunks = [planned[start : start + batch] for start in range(0, len(planned), batch)]
+    workers = settings.workers or os.cpu_count() or 1
+
+    def convert(chunk: Sequence[Planned]) -> list[str]:
+        return markdown_to_cached([p.extrait.texte for p in chunk], "typst", texts_cache)
+
+    with ThreadPoolExecutor(workers) as pool:
+        ahead: deque[tuple[Sequence[Planned], Future[list[str]]]] = deque()
+        for chunk in chunks:
+            ahead.append((chunk, pool.submit(convert, chunk)))
+            if len(ahead) > 2 * workers:
+                yield from _sources(template, *_done(ahead.popleft()))
+        while ahead:
+            yield from _sources(template, *_done(ahead.popleft()))
+
+
+def _done(
+    item: tuple[Sequence[Planned], Future[list[str]]],
+) -> tuple[Sequence[Planned], list[str]]:
+    return item[0], item[1].result()
+
+
+def _sources(
+    template: jinja2.Template, chunk: Sequence[Planned], texts: list[str]
+) -> Iterator[Document]:
+    for p, texte in zip(chunk, texts, strict=True):
+        source = template.render(e=dataclasses.replace(p.extrait, texte=texte))
+        yield Document(p.name, p.key, source)
