@@ -11,11 +11,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once, at import: os.umask can only be read by setting it
+#: The modes ``open`` and ``mkdir`` give: temporary files and folders are private (0600 and
+#: 0700), and a published site must be readable by the web server's user.
+FILE_MODE = 0o666 & ~_UMASK
+DIR_MODE = 0o777 & ~_UMASK
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename: readers see the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
@@ -85,6 +99,7 @@ def replace_dirs(jobs: Sequence[tuple[Path, Callable[[Path], None]]]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
             stagings.append(staging)
+            staging.chmod(DIR_MODE)
             fill(staging)
     except BaseException:
         for staging in stagings:

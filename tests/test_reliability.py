@@ -85,3 +85,23 @@ def test_a_second_build_at_the_same_time_is_refused_clearly(
     assert code == 1
     assert f"G003 une autre construction est en cours dans {tmp_path} ; attendez sa fin" in out
     assert out.endswith("Rien n'a été écrit : 1 erreur(s) à corriger d'abord.\n")
+
+
+def test_published_files_are_readable_by_the_web_server(base_copy: Path, tmp_path: Path) -> None:
+    """Regression: outputs are written to private temporary files and folders (0600, 0700)
+    then renamed into place, so ``site/`` was readable by its owner only and a web server
+    running as another user answered 403. They now get the modes ``open`` and ``mkdir``
+    give (the umask applied), here with a umask of 022."""
+    site = tmp_path / "site"
+    run = subprocess.run(
+        _build_command(base_copy, site),
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert run.returncode == 0, run.stderr
+    for folder in (site, tmp_path / "officiel"):
+        modes = {oct(p.stat().st_mode & 0o777) for p in [folder, *folder.rglob("*")] if p.is_dir()}
+        assert modes == {"0o755"}, folder
+        modes = {oct(p.stat().st_mode & 0o777) for p in folder.rglob("*") if p.is_file()}
+        assert modes == {"0o644"}, folder

@@ -37,7 +37,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from generator.atomic import write_text
+from generator.atomic import FILE_MODE, write_text
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Actes, Collectivite, Deliberation, Project, SeanceFiles
 from generator.render.outputs import Progress, store_for, write_documents
@@ -1164,6 +1164,7 @@ def write_bundle(bundle: Bundle, day: dt.date, out: Path) -> Path:
     target = out / bundle.name
     stamp = int(dt.datetime.combine(day, dt.time(), dt.UTC).timestamp())
     fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{bundle.name}-", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)  # mkstemp's files are private
     try:
         with (
             os.fdopen(fd, "wb") as raw,
