@@ -11,11 +11,13 @@ import gc
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
-from collections.abc import Iterator, MutableMapping
+import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator.atomic import write_bytes
 
@@ -115,47 +117,58 @@ class Cache:
 V = TypeVar("V")
 
 
-class Memo(MutableMapping[str, V]):
-    """Values by key from the previous build (the pages of a séance, its extracts…), saved with
-    only the entries this build used. The file name carries the code's version: the memo is
-    dropped whenever Registre's code changes."""
+class Memo(Generic[V]):
+    """Values of the previous build by the key of their inputs (the pages of a séance, its
+    extracts, its open-data items…), in ``SHARDS`` pickles under ``folder/<name>-<version>/``:
+    a shard is written again only when its entries changed (one edit rewrites a sixteenth of
+    the memo), with only the entries this build used; other versions are removed. Without a
+    folder, nothing is remembered."""
 
-    def __init__(self, path: Path, previous: dict[str, V]) -> None:
-        self.path = path
+    SHARDS = 16
+
+    def __init__(self, folder: Path | None, previous: list[dict[str, V]]) -> None:
+        self.folder = folder
         self.previous = previous
-        self.used: dict[str, V] = {}
+        self.used: list[dict[str, V]] = [{} for _ in range(self.SHARDS)]
 
     @classmethod
-    def load(cls, path: Path) -> Memo[V]:
-        try:
-            with path.open("rb") as f, _no_gc():
-                previous = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            previous = {}
-        return cls(path, previous if isinstance(previous, dict) else {})
+    def load(cls, folder: Path | None, name: str, version: str) -> Memo[V]:
+        if folder is None:
+            return cls(None, [{} for _ in range(cls.SHARDS)])
+        folder = folder / f"{name}-{version}"
+        return cls(folder, [_load_shard(folder / f"{i}.pickle") for i in range(cls.SHARDS)])
+
+    def _shard(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % self.SHARDS
+
+    def get(self, key: str) -> V | None:
+        """The value kept under ``key``, or None."""
+        shard = self._shard(key)
+        value = self.previous[shard].get(key)
+        if value is not None:
+            self.used[shard][key] = value
+        return value
+
+    def put(self, key: str, value: V) -> None:
+        self.used[self._shard(key)][key] = value
 
     def save(self) -> None:
-        """Write the entries used, unless they are exactly those loaded."""
-        if self.used.keys() == self.previous.keys():
+        if self.folder is None:
             return
-        stem = self.path.name.split("-")[0]
-        for old in self.path.parent.glob(f"{stem}-*.pickle"):
-            old.unlink()
-        write_bytes(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+        name = self.folder.name.rsplit("-", 1)[0]
+        for other in self.folder.parent.glob(f"{name}-*"):
+            if other != self.folder:
+                shutil.rmtree(other, ignore_errors=True)
+        for i, (used, previous) in enumerate(zip(self.used, self.previous, strict=True)):
+            if used.keys() != previous.keys():
+                data = pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL)
+                write_bytes(self.folder / f"{i}.pickle", data)
 
-    def __getitem__(self, key: str) -> V:
-        if key not in self.used:
-            self.used[key] = self.previous[key]
-        return self.used[key]
 
-    def __setitem__(self, key: str, value: V) -> None:
-        self.used[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.used[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.used)
-
-    def __len__(self) -> int:
-        return len(self.used)
+def _load_shard(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f, _no_gc():
+            shard = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+    return shard if isinstance(shard, dict) else {}

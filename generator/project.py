@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +113,7 @@ def build(
     # the extracts of each séance, public and official, kept between builds
     plans: Memo[tuple[Planned, ...]] | None = None
     if cache_dir is not None:
-        plans = Memo.load(cache_dir / "documents" / f"plans-{code_version()}.pickle")
+        plans = Memo.load(cache_dir / "documents", "plans", code_version())
 
     def fill_site(staging: Path) -> None:
         with tempfile.TemporaryDirectory(prefix=f".{out.name}-documents-", dir=out.parent) as tmp:
@@ -161,7 +161,7 @@ def write_public_documents(
     store: Store,
     progress: Progress,
     settings: RenderSettings | None = None,
-    plans: MutableMapping[str, tuple[Planned, ...]] | None = None,
+    plans: Memo[tuple[Planned, ...]] | None = None,
 ) -> None:
     """What the site publishes beside its pages: extracts, listes, open data."""
     write_documents(public, folder, store, progress, settings=settings, plans=plans)

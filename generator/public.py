@@ -66,9 +66,7 @@ def public_project(project: Project) -> Project:
     if not any(d.occulter for s in project.seances for d in s.deliberations):
         return project
     seances = tuple(
-        SeanceFiles(
-            s.dossier, s.seance, tuple(deliberation_to_public(d) for d in s.deliberations)
-        )
+        SeanceFiles(s.dossier, s.seance, tuple(deliberation_to_public(d) for d in s.deliberations))
         for s in project.seances
     )
     return dataclasses.replace(project, seances=seances)

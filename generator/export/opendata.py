@@ -24,10 +24,8 @@ import io
 import json
 import pickle
 import reprlib
-import shutil
 import types
 import typing
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.atomic import write_bytes, write_text
-from generator.cache import code_version
+from generator.cache import Memo, code_version
 from generator.diagnostics import Loc, Pos, RegistreError, error
 from generator.model import (
     Collectivite,
@@ -464,62 +462,6 @@ def members_to_bytes(members: Mapping[str, str | Sequence[bytes]]) -> bytes:
 # --- Cache ---------------------------------------------------------------------------------------
 
 
-class Memo:
-    """Results of the previous export by the key of their inputs, in ``SHARDS`` pickles under
-    ``folder/<name>-<version>/``: a shard is written again only when its entries changed (one
-    edit rewrites a sixteenth of the memo), with only the entries this export used; other
-    versions are removed. Without a folder, nothing is remembered."""
-
-    SHARDS = 16
-
-    def __init__(self, folder: Path | None, previous: list[dict[str, Any]]) -> None:
-        self.folder = folder
-        self.previous = previous
-        self.used: list[dict[str, Any]] = [{} for _ in range(self.SHARDS)]
-
-    @classmethod
-    def load(cls, folder: Path | None, name: str, version: str) -> Memo:
-        if folder is None:
-            return cls(None, [{} for _ in range(cls.SHARDS)])
-        folder = folder / f"{name}-{version}"
-        return cls(folder, [_load_shard(folder / f"{i}.pickle") for i in range(cls.SHARDS)])
-
-    def _shard(self, key: str) -> int:
-        return zlib.crc32(key.encode()) % self.SHARDS
-
-    def get(self, key: str) -> Any:
-        """The value kept under ``key``, or None."""
-        shard = self._shard(key)
-        value = self.previous[shard].get(key)
-        if value is not None:
-            self.used[shard][key] = value
-        return value
-
-    def put(self, key: str, value: Any) -> None:
-        self.used[self._shard(key)][key] = value
-
-    def save(self) -> None:
-        if self.folder is None:
-            return
-        name = self.folder.name.rsplit("-", 1)[0]
-        for other in self.folder.parent.glob(f"{name}-*"):
-            if other != self.folder:
-                shutil.rmtree(other, ignore_errors=True)
-        for i, (used, previous) in enumerate(zip(self.used, self.previous, strict=True)):
-            if used.keys() != previous.keys():
-                data = pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL)
-                write_bytes(self.folder / f"{i}.pickle", data)
-
-
-def _load_shard(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as f:
-            shard = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return {}
-    return shard if isinstance(shard, dict) else {}
-
-
 def _without_position(pos: Pos) -> tuple[type[Pos], tuple[()]]:
     return Pos, ()
 
@@ -573,7 +515,7 @@ def export_json(project: Project, out: Path, cache: Path | None = None) -> tuple
     a séance whose inputs (séance, délibérations, collectivité, members) have not changed since
     the previous export are reused."""
     project = public_project(project)
-    memo = Memo.load(cache, "json", code_version())
+    memo: Memo[tuple[bytes, tuple[bytes, ...]]] = Memo.load(cache, "json", code_version())
     common = value_to_key((project.collectivite, project.membres))
     seances: list[bytes] = []
     deliberations: list[bytes] = []

@@ -36,10 +36,9 @@ from frictionless.errors import CellError
 from frictionless.formats import CsvControl
 
 from generator.atomic import write_text
-from generator.cache import code_version
+from generator.cache import Memo, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.export.actes import Nomenclature, collectivite_to_nomenclature, matiere_to_codes
-from generator.export.opendata import Memo
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Project, SeanceFiles
 from generator.presence import PointPresence, seance_to_presence
 from generator.public import public_project
@@ -388,7 +387,7 @@ def export_scdl(project: Project, out: Path, cache: Path | None = None) -> Path:
     if problems:
         raise RegistreError(problems)
     header, *lines = rows_to_lines(rows)
-    memo = Memo.load(cache, "scdl", _memo_version())
+    memo: Memo[bool] = Memo.load(cache, "scdl", _memo_version())
     new = [i for i, line in enumerate(lines) if memo.get(line) is None]
     out.mkdir(parents=True, exist_ok=True)
     if new:

@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 import typst
 
-from generator.cache import code_version
+from generator.cache import Memo, code_version
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.presence import seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
@@ -149,7 +149,7 @@ def plan_extraits(
     project: Project,
     items: Sequence[tuple[SeanceFiles, Deliberation]],
     settings: RenderSettings,
-    memo: MutableMapping[str, tuple[Planned, ...]] | None = None,
+    memo: Memo[tuple[Planned, ...]] | None = None,
 ) -> list[Planned]:
     """The extract of each délibération, with its Markdown text still unconverted (cheap).
 
@@ -180,7 +180,7 @@ def plan_extraits(
             for extrait in [deliberation_to_extrait(project, files, d, d.texte, presence)]
         )
         if memo is not None:
-            memo[key] = made
+            memo.put(key, made)
         planned += made
     return planned
 

@@ -83,7 +83,7 @@ def project_to_inputs(
     if cache is None:
         pages = project_to_pages(SiteData(project, textes))
     else:
-        memo: Memo[tuple[Page, ...]] = Memo.load(cache / "site" / f"pages-{code_version()}.pickle")
+        memo: Memo[tuple[Page, ...]] = Memo.load(cache / "site", "pages", code_version())
         pages = project_to_pages(SiteData(project, textes), memo)
         memo.save()
     return SiteInputs(project.collectivite.nom, tuple(pages), documents)

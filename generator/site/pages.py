@@ -14,9 +14,10 @@ import json
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from generator.cache import Memo
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
 from generator.render.context import (
@@ -542,9 +543,7 @@ def donnees_page(project: Project) -> Page:
     return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
-def project_to_pages(
-    data: SiteData, memo: MutableMapping[str, tuple[Page, ...]] | None = None
-) -> list[Page]:
+def project_to_pages(data: SiteData, memo: Memo[tuple[Page, ...]] | None = None) -> list[Page]:
     """Every page of the site. A séance's page and its délibérations' depend on the séance,
     the collectivité, the members and the texts only: with ``memo`` (kept between builds by
     the caller), they are taken from it under the hash of those, and made only when new."""
@@ -565,7 +564,7 @@ def project_to_pages(
                 *(deliberation_page(data, files, d, presence) for d in files.deliberations),
             )
             if memo is not None:
-                memo[key] = made
+                memo.put(key, made)
         pages += made
     pages += elu_pages(data, presences)
     pages.append(donnees_page(data.project))
