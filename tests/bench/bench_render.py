@@ -71,7 +71,7 @@ def measure(size: int, office: int) -> None:
 
         start = time.perf_counter()
         office_store = Store(folder / "s2", folder / "texts2")
-        write_office(planned[:office], folder / "office", office_store)
+        write_office(planned[:office], folder / "office", office_store, settings)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()
