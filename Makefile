@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 CHROMIUM := /usr/bin/chromium
+# The Word/ODT tests open the copies in a word processor: Debian's LibreOffice Writer.
+SOFFICE := /usr/bin/soffice
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +27,10 @@ check: $(STAMP)
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(STAMP) $(CHROMIUM)
+$(SOFFICE):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui
+
+test: $(STAMP) $(CHROMIUM) $(SOFFICE)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import io
 import json
 import re
 import subprocess
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pypandoc
@@ -467,3 +469,49 @@ def test_a_date_before_1980_still_makes_a_package(extraits: list[Extrait]) -> No
     e = dataclasses.replace(extraits[0], date=dt.date(1975, 6, 1))
     for fmt in FORMATS:
         assert read_back(office(e, fmt), fmt)
+
+
+def test_libreoffice_reads_our_files_as_it_reads_pandocs(
+    synthetic: dict[str, Extrait], extraits: list[Extrait], tmp_path: Path
+) -> None:
+    """A word processor (LibreOffice Writer, Debian's ``libreoffice-writer-nogui``, installed by
+    ``make test``) opens our Word and ODT files and reads the same text as from the files
+    pandoc writes: lists, tables, notes, links and the legal mentions."""
+    cases = {"echantillon": extraits[0], "notes": synthetic["notes"], "listes": synthetic["lists"]}
+    sources = tmp_path / "fichiers"
+    sources.mkdir()
+    for name, e in cases.items():
+        for fmt in FORMATS:
+            (sources / f"{name}-ours-{fmt}.{fmt}").write_bytes(office(e, fmt))
+            (sources / f"{name}-pandoc-{fmt}.{fmt}").write_bytes(pandoc_office(e, fmt))
+    run = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profil'}",
+            "--headless",
+            "--convert-to",
+            "html",
+            "--outdir",
+            str(tmp_path / "texte"),
+            *sorted(map(str, sources.iterdir())),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+
+    def text(stem: str) -> str:
+        """The words LibreOffice shows, notes included (its plain-text export leaves them out)."""
+        page = (tmp_path / "texte" / f"{stem}.html").read_text(encoding="utf-8")
+        body = html.unescape(re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1]))
+        return " ".join(body.split())
+
+    for name in cases:
+        for fmt in FORMATS:
+            assert text(f"{name}-ours-{fmt}") == text(f"{name}-pandoc-{fmt}"), (name, fmt)
+    for fmt in FORMATS:
+        sample = text(f"echantillon-ours-{fmt}")
+        assert "Pour : 30, Contre : 6, Abstentions : 2" in sample
+        assert "Pour extrait conforme au registre," in sample
+        assert "Loi du 7 août 2015." in text(f"notes-ours-{fmt}")
