@@ -153,6 +153,8 @@ class Memo(Generic[V]):
         self.used[self._shard(key)][key] = value
 
     def save(self) -> None:
+        """Write the shards whose entries changed, then forget every entry: the memo has done
+        its work, and a large archive's memo holds hundreds of megabytes."""
         if self.folder is None:
             return
         name = self.folder.name.rsplit("-", 1)[0]
@@ -163,6 +165,8 @@ class Memo(Generic[V]):
             if used.keys() != previous.keys():
                 data = pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL)
                 write_bytes(self.folder / f"{i}.pickle", data)
+        self.previous = [{} for _ in range(self.SHARDS)]
+        self.used = [{} for _ in range(self.SHARDS)]
 
 
 def _load_shard(path: Path) -> dict[str, Any]:

@@ -120,6 +120,8 @@ def build(
             documents = Path(tmp)
             with store_for(cache_dir) as store:
                 write_public_documents(public, documents, store, progress, settings, plans)
+            if plans is not None:  # the official extracts came first: free the memo for the site
+                plans.save()
             progress("Site public")
             build_site(public, documents, staging, cache=cache_dir)
         progress("Schémas JSON du format")
@@ -150,8 +152,6 @@ def build(
 
     with _locked(out):
         replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
-    if plans is not None:
-        plans.save()
     return result
 
 

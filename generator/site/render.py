@@ -119,6 +119,9 @@ def render_pages(job: RenderJob) -> list[str]:
             _unlink(page.file.abs_dest_path)
             _populate_page(page, config, files)
             _build_page(page, config, doc_files, nav, env)
+            # written: the page's Markdown and HTML would otherwise stay in memory until the
+            # end (a worker renders thousands of pages); other pages use only its title and URL
+            page.markdown = page.content = None
         if job.statics:
             documents = set(job.document_files)
             for file in files:

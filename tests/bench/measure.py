@@ -11,13 +11,24 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-PAGE = os.sysconf("SC_PAGE_SIZE")
+
+def _pss(pid: int) -> int:
+    """Proportional set size: the process's private memory plus its share of the pages it
+    shares (libraries, and the whole parent between a fork and the exec of a subprocess,
+    which the resident size would count twice)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants, from /proc."""
+def _tree_pss(root: int) -> int:
+    """Memory of ``root`` and all its descendants, from /proc (sum of their PSS)."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -26,19 +37,18 @@ def _tree_rss(root: int) -> int:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        pid = int(entry)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * PAGE
+        children.setdefault(int(fields[1]), []).append(int(entry))
     total, stack = 0, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        total += _pss(pid)
         stack += children.get(pid, [])
     return total
 
 
 class PeakMemory:
-    """The largest total RSS of this process and its descendants while the block runs."""
+    """The largest memory of this process and its descendants while the block runs (the sum
+    of their PSS, sampled every 0.1 s)."""
 
     def __init__(self) -> None:
         self.peak = 0
@@ -47,7 +57,7 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            self.peak = max(self.peak, _tree_pss(os.getpid()))
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
