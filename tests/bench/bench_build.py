@@ -8,8 +8,8 @@ cold  ``registre build`` with an empty cache: check, extract PDFs (public and of
       exports, @CTES bundles of the acts not yet transmitted;
 edit  the same build after one délibération's objet was changed in its YAML file;
 and the peak memory of the whole process tree (the build and its workers: typst, pandoc,
-mkdocs, Pagefind), sampled every 0.1 s from /proc. The stages of the cold build are timed
-from the build's progress messages. Targets at 10,000: cold ≤ 5 min and ≤ 1.5 GB, edit ≤ 5 s.
+mkdocs, Pagefind: the sum of their PSS), sampled every 0.1 s from /proc, with the stage where
+it peaked. The stages of the cold build are timed from the build's progress messages. Targets at 10,000: cold ≤ 5 min and ≤ 1.5 GB, edit ≤ 5 s.
 
     .venv/bin/python tests/bench/bench_build.py --sizes 1000,5000,10000
 """
@@ -35,8 +35,11 @@ PER_SEANCE = 20
 TODAY = dt.date(2026, 11, 22)
 
 
-def _timed_build(content: Path, folder: Path) -> tuple[float, dict[str, float]]:
-    """``build`` of ``content`` into ``folder/site``: its duration, and each stage's."""
+def _timed_build(
+    content: Path, folder: Path, memory: PeakMemory | None = None
+) -> tuple[float, dict[str, float]]:
+    """``build`` of ``content`` into ``folder/site``: its duration, and each stage's (the stage
+    is also told to ``memory``)."""
     from generator.project import build
 
     stages: list[tuple[str, float]] = []
@@ -44,6 +47,8 @@ def _timed_build(content: Path, folder: Path) -> tuple[float, dict[str, float]]:
 
     def progress(message: str) -> None:
         stages.append((message.split(" (")[0], time.perf_counter() - start))
+        if memory is not None:
+            memory.stage = stages[-1][0]
 
     build(content, folder / "site", today=TODAY, cache_dir=folder / "cache", progress=progress)
     total = time.perf_counter() - start
@@ -61,7 +66,7 @@ def measure(size: int) -> dict[str, object]:
         content = folder / "content"
         write_archive(content, size // PER_SEANCE, PER_SEANCE, seed=5)
         with PeakMemory() as memory:
-            cold, stages = _timed_build(content, folder)
+            cold, stages = _timed_build(content, folder, memory)
         files = sorted((content / "seances").glob("*/deliberations/*.yml"))
         edited = files[len(files) // 2]
         yaml = YAML()  # round trip: the file stays as written but for the objet
@@ -74,6 +79,7 @@ def measure(size: int) -> dict[str, object]:
             "cold": cold,
             "edit": edit,
             "peak_mb": memory.peak / 2**20,
+            "peak_stage": max(memory.stages, key=lambda k: memory.stages[k]),
             "stages": stages,
             "edit_stages": edit_stages,
         }
@@ -85,6 +91,7 @@ def _row(r: dict[str, Any]) -> str:
     return (
         f"{r['size']:>6} {r['cold']:>9.1f} {1000 * r['cold'] / r['size']:>7.1f} "
         f"{r['edit']:>9.1f} {r['peak_mb']:>8.0f}  {stages}\n{'':>42}edit: {edit_stages}"
+        f"\n{'':>42}peak in: {r['peak_stage']}"
     )
 
 

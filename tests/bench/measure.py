@@ -52,12 +52,17 @@ class PeakMemory:
 
     def __init__(self) -> None:
         self.peak = 0
+        #: What the measured code is doing (set by the caller): the peak is kept per stage.
+        self.stage = ""
+        self.stages: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, _tree_pss(os.getpid()))
+            used = _tree_pss(os.getpid())
+            self.peak = max(self.peak, used)
+            self.stages[self.stage] = max(self.stages.get(self.stage, 0), used)
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
