@@ -203,10 +203,14 @@ def _page_key(page_text: str) -> str:
 
 
 def _render(jobs: list[RenderJob]) -> list[str]:
+    """Render the jobs: the first in this process (which would only wait), the others in
+    worker processes (one interpreter less in memory)."""
     if len(jobs) <= 1:
         return [w for job in jobs for w in render_pages(job)]
-    with ProcessPoolExecutor(len(jobs), mp_context=mp.get_context("spawn")) as pool:
-        return [w for warnings in pool.map(render_pages, jobs) for w in warnings]
+    with ProcessPoolExecutor(len(jobs) - 1, mp_context=mp.get_context("spawn")) as pool:
+        others = pool.map(render_pages, jobs[1:])
+        here = render_pages(jobs[0])
+        return [*here, *(w for warnings in others for w in warnings)]
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -259,9 +263,16 @@ def build_site(
     warned (the pages are generated: a warning is a bug of Registre, not of the content)."""
     settings = settings or SiteSettings()
     inputs = project_to_inputs(project, documents, cache, settings)
+    site_name = inputs.site_name
     texts = {page.path: page.text() for page in inputs.pages}
+    groups: dict[str, list[str]] = {}
+    for page in inputs.pages:
+        if page.search_group is not None:
+            groups.setdefault(page.search_group, []).append(page.path)
+    order = search_groups(inputs.pages)
+    del inputs  # from here on, the pages' text is enough: free their parts while mkdocs runs
     with _kept_folder(cache) as folder:
-        kept = _Kept(folder, site_fingerprint(inputs.site_name))
+        kept = _Kept(folder, site_fingerprint(site_name))
         manifest = kept.load()
         keys = {path: _page_key(text) for path, text in texts.items()}
         todo = [
@@ -285,7 +296,7 @@ def build_site(
             RenderJob(
                 str(config_file),
                 str(kept.html.resolve()),
-                inputs.site_name,
+                site_name,
                 tuple(texts),
                 part,
                 str(documents.resolve()),
@@ -300,14 +311,9 @@ def build_site(
             raise SiteBuildError("\n".join(warnings))
         kept.save(keys)
         _link_tree(kept.html, out)
-        groups: dict[str, list[str]] = {}
-        for page in inputs.pages:
-            if page.search_group is not None:
-                groups.setdefault(page.search_group, []).append(page.path)
         bundles = index_search(
             kept.html, groups, keys, folder / "recherche", settings.workers, kept.fingerprint
         )
-        order = search_groups(inputs.pages)
         for group, bundle in bundles.items():
             name = "pagefind" if group == order[-1] else group_folder(group)
             _link_tree(bundle, out / name)

@@ -9,7 +9,8 @@ cold  ``registre build`` with an empty cache: check, extract PDFs (public and of
 edit  the same build after one délibération's objet was changed in its YAML file;
 and the peak memory of the whole process tree (the build and its workers: typst, pandoc,
 mkdocs, Pagefind: the sum of their PSS), sampled every 0.1 s from /proc, with the stage where
-it peaked. The stages of the cold build are timed from the build's progress messages. Targets at 10,000: cold ≤ 5 min and ≤ 1.5 GB, edit ≤ 5 s.
+it peaked. The stages of the cold build are timed from the build's progress messages.
+Targets at 10,000: cold ≤ 5 min and ≤ 1.5 GB, edit ≤ 5 s.
 
     .venv/bin/python tests/bench/bench_build.py --sizes 1000,5000,10000
 """
