@@ -79,7 +79,7 @@ def test_images_unsafe_links_and_raw_code_are_dropped() -> None:
 def test_texts_go_to_pandoc_in_batches_of_bounded_size() -> None:
     """Regression: one pandoc for all the texts of a 10,000-délibération archive (36 MB) took
     more than 2.7 GB of memory; batches stay near BATCH_BYTES, in order, every text once."""
-    sizes = [200_000, 200_000, 200_000, 1_500_000, 10, 10]
+    sizes = [400_000, 400_000, 400_000, 1_500_000, 10, 10]
     batches = list(_batches(range(len(sizes)), sizes))
     assert batches == [[0, 1], [2], [3], [4, 5]]
 

@@ -76,9 +76,9 @@ def markdown_to_formats(texts: Sequence[str]) -> list[dict[str, str]]:
 
 
 #: Markdown given to one pandoc process: pandoc holds ~100 times its input in memory (18 MB of
-#: texts took 2.7 GB; 1 MB, ~190 MB, twice at once: the peak of a 10,000-délibération site
-#: build), and a process costs ~30 ms to start.
-BATCH_BYTES = 500_000
+#: texts took 2.7 GB; 1 MB, ~190 MB), and each process costs its start and its Lua writer's
+#: (batches of 0.5 MB did not lower a 10,000-délibération site's peak, and took longer).
+BATCH_BYTES = 1_000_000
 
 
 def _batches(indices: Sequence[int], sizes: Sequence[int]) -> Iterator[list[int]]:

@@ -203,14 +203,12 @@ def _page_key(page_text: str) -> str:
 
 
 def _render(jobs: list[RenderJob]) -> list[str]:
-    """Render the jobs: the first in this process (which would only wait), the others in
-    worker processes (one interpreter less in memory)."""
+    """Render the jobs, each in a worker process when there are several (not in this process:
+    its heap holds the whole archive, and the collector would walk it all the while)."""
     if len(jobs) <= 1:
         return [w for job in jobs for w in render_pages(job)]
-    with ProcessPoolExecutor(len(jobs) - 1, mp_context=mp.get_context("spawn")) as pool:
-        others = pool.map(render_pages, jobs[1:])
-        here = render_pages(jobs[0])
-        return [*here, *(w for warnings in others for w in warnings)]
+    with ProcessPoolExecutor(len(jobs), mp_context=mp.get_context("spawn")) as pool:
+        return [w for warnings in pool.map(render_pages, jobs) for w in warnings]
 
 
 def _link_tree(source: Path, target: Path) -> None:
