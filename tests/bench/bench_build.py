@@ -9,7 +9,9 @@ cold  ``registre build`` with an empty cache: check, extract PDFs (public and of
 edit  the same build after one délibération's objet was changed in its YAML file;
 and the peak memory of the whole process tree (the build and its workers: typst, pandoc,
 mkdocs, Pagefind: the sum of their PSS), sampled every 0.1 s from /proc, with the stage where
-it peaked. The stages of the cold build are timed from the build's progress messages.
+it peaked. The stages of the cold build are timed from the build's progress messages. ``ref``
+is the reference run in the same process (``measure.reference_seconds``: the sample's build);
+``cold/ref`` and ``edit/ref`` compare runs made while the shared machine ran at other speeds.
 Targets at 10,000: cold ≤ 5 min and ≤ 1.5 GB, edit ≤ 5 s.
 
     .venv/bin/python tests/bench/bench_build.py --sizes 1000,5000,10000
@@ -30,7 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from tests.bench.measure import PeakMemory, run  # noqa: E402
+from tests.bench.measure import PeakMemory, reference_seconds, run  # noqa: E402
 
 PER_SEANCE = 20
 TODAY = dt.date(2026, 11, 22)
@@ -62,6 +64,7 @@ def _timed_build(
 def measure(size: int) -> dict[str, object]:
     from tests.bench.synth import write_archive
 
+    reference = reference_seconds()
     with tempfile.TemporaryDirectory(prefix="registre-bench-build-") as tmp:
         folder = Path(tmp)
         content = folder / "content"
@@ -77,6 +80,7 @@ def measure(size: int) -> dict[str, object]:
         edit, edit_stages = _timed_build(content, folder)
         return {
             "size": size,
+            "reference": reference,
             "cold": cold,
             "edit": edit,
             "peak_mb": memory.peak / 2**20,
@@ -91,8 +95,9 @@ def _row(r: dict[str, Any]) -> str:
     edit_stages = ", ".join(f"{k} {v}" for k, v in r["edit_stages"].items())
     return (
         f"{r['size']:>6} {r['cold']:>9.1f} {1000 * r['cold'] / r['size']:>7.1f} "
-        f"{r['edit']:>9.1f} {r['peak_mb']:>8.0f}  {stages}\n{'':>42}edit: {edit_stages}"
-        f"\n{'':>42}peak in: {r['peak_stage']}"
+        f"{r['edit']:>9.1f} {r['peak_mb']:>8.0f} {r['reference']:>7.1f} "
+        f"{r['cold'] / r['reference']:>8.1f} {r['edit'] / r['reference']:>8.2f}  {stages}"
+        f"\n{'':>42}edit: {edit_stages}\n{'':>42}peak in: {r['peak_stage']}"
     )
 
 
@@ -102,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         __file__,
         __doc__ or "",
         measure,
-        f"{'N':>6} {'cold (s)':>9} {'s/1000':>7} {'edit (s)':>9} {'peak MB':>8}  stages (s)",
+        f"{'N':>6} {'cold (s)':>9} {'s/1000':>7} {'edit (s)':>9} {'peak MB':>8} "
+        f"{'ref (s)':>7} {'cold/ref':>8} {'edit/ref':>8}  stages (s)",
         _row,
         "Targets at 10,000 délibérations: cold ≤ 300 s and ≤ 1,500 MB; edit ≤ 5 s.",
     )

@@ -11,7 +11,9 @@ and the peak memory of the build's process tree (workers, pandoc, Pagefind inclu
 Target at 10,000: S ≤ 60 s and ≤ 1 GB, growing linearly.
 The first-search payload is what a reader's browser loads for one query (see
 ``_first_search_bytes``). ``edit`` is the same build again after one délibération's objet
-changed, with the cache of the first (texts' HTML, rendered pages) kept.
+changed, with the cache of the first (texts' HTML, rendered pages) kept. ``ref`` is the
+reference run in the same process (``measure.reference_seconds``: the sample's build); ``S/ref``
+compares runs made while the shared machine ran at other speeds.
 
     .venv/bin/python tests/bench/bench_site.py --sizes 1000,5000,10000
 """
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator`` importable
     sys.path.insert(0, str(ROOT))
 
-from tests.bench.measure import PeakMemory, run  # noqa: E402
+from tests.bench.measure import PeakMemory, reference_seconds, run  # noqa: E402
 
 if TYPE_CHECKING:
     from generator.model import Project
@@ -73,6 +75,7 @@ def measure(size: int) -> dict[str, float]:
     from generator.site.build import build_site, project_to_inputs
     from tests.bench.synth import write_archive
 
+    reference = reference_seconds()
     with tempfile.TemporaryDirectory(prefix="registre-bench-site-") as tmp:
         folder = Path(tmp)
         write_archive(folder / "content", size // PER_SEANCE, PER_SEANCE, seed=3)
@@ -106,6 +109,7 @@ def measure(size: int) -> dict[str, float]:
         incremental = time.perf_counter() - start
         return {
             "size": size,
+            "reference": reference,
             "pages": pages,
             "generate": generated,
             "site": whole,
@@ -119,7 +123,7 @@ def _row(r: dict[str, Any]) -> str:
     return (
         f"{r['size']:>6} {r['pages']:>6} {r['generate']:>7.1f} {r['site']:>7.1f} "
         f"{1000 * r['site'] / r['size']:>7.2f} {r['incremental']:>8.1f} {r['peak_mb']:>8.0f} "
-        f"{r['first_search_kb']:>13.0f}"
+        f"{r['first_search_kb']:>13.0f} {r['reference']:>7.1f} {r['site'] / r['reference']:>6.1f}"
     )
 
 
@@ -130,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         __doc__ or "",
         measure,
         f"{'N':>6} {'pages':>6} {'G (s)':>7} {'S (s)':>7} {'s/1000':>7} {'edit (s)':>8} "
-        f"{'peak MB':>8} {'1st search KB':>13}",
+        f"{'peak MB':>8} {'1st search KB':>13} {'ref (s)':>7} {'S/ref':>6}",
         _row,
         "Targets at 10,000 délibérations: site ≤ 60 s, ≤ 1 GB; first search ≤ 300 KB. "
         "edit: the same build again after one objet changed (cache kept).",

@@ -83,6 +83,33 @@ class PeakMemory:
         self._thread.join()
 
 
+def reference_seconds(rounds: int = 2) -> float:
+    """The reference run: ``registre build`` of the project's own sample (18 délibérations:
+    check, pandoc, Typst, the copies, mkdocs, Pagefind; the mix of a large build) from an empty
+    cache, the best of ``rounds``. The machines are shared and their speed varies (by 40 %
+    within an hour here): a size's time divided by this one, measured in the same process just
+    before, compares runs made at different moments."""
+    import datetime as dt
+    import shutil
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from generator.project import build
+
+    root = Path(__file__).resolve().parents[2]
+    best = float("inf")
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="registre-bench-reference-") as tmp:
+            content = Path(tmp) / "content"
+            state = shutil.ignore_patterns(".*", "envois-actes.json")
+            shutil.copytree(root / "content", content, ignore=state)
+            start = time.perf_counter()
+            build(content, Path(tmp) / "site", today=dt.date(2026, 11, 22), cache_dir=None)
+            best = min(best, time.perf_counter() - start)
+    return best
+
+
 def run(
     argv: list[str] | None,
     script: str,
