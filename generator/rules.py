@@ -91,6 +91,17 @@ def format_nombre(value: Decimal) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+def _shown(value: Decimal) -> str:
+    """A number as written, shortened when it is too long to read in a message."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:20]}… ({len(text)} caractères)"
+
+
+#: Significant digits a number keeps through a double (JSON readers, the CSV's consumers): a
+#: table's number beyond it would be published rounded, or as « Infinity », which is not JSON.
+MAX_DIGITS = 15
+
+
 @dataclass
 class Checker:
     project: Project
@@ -764,9 +775,27 @@ class Checker:
                         )
                     )
                     return
+        too_long = set()
+        for key, rows in (("lignes", t.lignes), ("totaux", t.totaux)):
+            for i, row in enumerate(rows):
+                for col, cell in enumerate(row):
+                    if isinstance(cell, Decimal) and len(cell.as_tuple().digits) > MAX_DIGITS:
+                        too_long.add(col)
+                        self.out.append(
+                            error(
+                                "B703",
+                                t.pos.of(key, i),
+                                f"colonne « {t.colonnes[col]} » : le nombre {_shown(cell)} "
+                                f"a plus de {MAX_DIGITS} chiffres, que les données ouvertes "
+                                "(JSON, CSV) ne peuvent pas représenter exactement",
+                                "Vérifiez la valeur : un montant en euros a au plus 13 chiffres "
+                                "avant la virgule et 2 après.",
+                            )
+                        )
         for i, total in enumerate(t.totaux):
             for col, cell in enumerate(total):
-                if not isinstance(cell, Decimal):
+                # a column with a number too long is reported above: its sum would be rounded
+                if not isinstance(cell, Decimal) or col in too_long:
                     continue
                 cells = [row[col] for row in t.lignes]
                 somme = sum((c for c in cells if isinstance(c, Decimal)), Decimal(0))
