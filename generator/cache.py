@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import os
 import pickle
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from generator.atomic import write_bytes
+from generator.diagnostics import Pos
 
 _PACKAGE = Path(__file__).parent
 
@@ -112,6 +114,22 @@ class Cache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _without_position(pos: Pos) -> tuple[type[Pos], tuple[()]]:
+    return Pos, ()
+
+
+def value_to_key(value: object, salt: str = "") -> str:
+    """A hash of ``value``'s content (and of ``salt``), its positions in the files left out: a
+    line added above a value does not change what is made of it. The key of a memo's entry."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {Pos: _without_position}
+    pickler.dump(value)
+    digest = hashlib.sha256(salt.encode())
+    digest.update(buffer.getbuffer())
+    return digest.hexdigest()
 
 
 V = TypeVar("V")

@@ -30,6 +30,17 @@ def _pages(site: Path) -> dict[str, bytes]:
     }
 
 
+def _mkdocs_build(project: Path, out: Path, option: str) -> None:
+    """``mkdocs build`` of the project's ``mkdocs.yml`` (the hook computes the pages)."""
+    run = subprocess.run(
+        [str(MKDOCS), "build", option, "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=project,
+    )
+    assert run.returncode == 0, run.stderr
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The sample built by ``registre build`` (folder, site), its cache beside it."""
@@ -44,13 +55,7 @@ def test_registre_build_renders_the_pages_mkdocs_build_strict_renders(
     """``mkdocs build --strict`` (the hook computes the pages) and ``registre build`` (its own
     page-by-page rendering, in worker processes) publish byte-identical pages."""
     _, site = built
-    run = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert run.returncode == 0, run.stderr
+    _mkdocs_build(ROOT, tmp_path, "--strict")
     ours, theirs = _pages(site), _pages(tmp_path)
     assert sorted(ours) == sorted(theirs)
     assert [p for p in ours if ours[p] != theirs[p]] == []
@@ -172,13 +177,7 @@ def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: P
     out = tmp_path / "out"
 
     def dirty_build() -> dict[str, int]:
-        run = subprocess.run(
-            [str(MKDOCS), "build", "--dirty", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
-            capture_output=True,
-            text=True,
-            cwd=project,
-        )
-        assert run.returncode == 0, run.stderr
+        _mkdocs_build(project, out, "--dirty")
         return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("index.html")}
 
     before = dirty_build()

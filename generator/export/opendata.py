@@ -19,10 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
-import io
 import json
-import pickle
 import reprlib
 import types
 import typing
@@ -33,8 +30,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.atomic import write_bytes, write_text
-from generator.cache import Memo, code_version
-from generator.diagnostics import Loc, Pos, RegistreError, error
+from generator.cache import Memo, code_version, value_to_key
+from generator.diagnostics import Loc, RegistreError, error
 from generator.model import (
     Collectivite,
     Deliberation,
@@ -460,22 +457,6 @@ def members_to_bytes(members: Mapping[str, str | Sequence[bytes]]) -> bytes:
 
 
 # --- Cache ---------------------------------------------------------------------------------------
-
-
-def _without_position(pos: Pos) -> tuple[type[Pos], tuple[()]]:
-    return Pos, ()
-
-
-def value_to_key(value: object, salt: str = "") -> str:
-    """A hash of ``value``'s content (and of ``salt``), its positions in the files left out: a
-    line added above a value does not change what is exported."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {Pos: _without_position}
-    pickler.dump(value)
-    digest = hashlib.sha256(salt.encode())
-    digest.update(buffer.getbuffer())
-    return digest.hexdigest()
 
 
 # --- Export --------------------------------------------------------------------------------------

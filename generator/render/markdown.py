@@ -13,6 +13,7 @@ or a request.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -95,6 +96,14 @@ def _batches(indices: Sequence[int], sizes: Sequence[int]) -> Iterator[list[int]
         yield batch
 
 
+@functools.cache
+def _conversion_salt() -> str:
+    """What a conversion depends on besides the text: options, Lua files, pandoc's version
+    (read once: ``markdown_to_cached`` is called for every batch of a build)."""
+    filters = SAFE_FILTER.read_text() + FORMATS_WRITER.read_text()
+    return "\0".join((SAFE_MARKDOWN, filters, pypandoc.get_pandoc_version()))
+
+
 def _text_key(text: str, to: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}\0{to}\0{text}".encode()).hexdigest()
 
@@ -106,8 +115,7 @@ def markdown_to_cached(
     conversion: options, filters, pandoc's version) with its other formats; the misses are
     converted by ``workers`` pandoc processes at once. A large archive is converted once, then
     only the texts that changed."""
-    filters = SAFE_FILTER.read_text() + FORMATS_WRITER.read_text()
-    salt = "\0".join((SAFE_MARKDOWN, filters, pypandoc.get_pandoc_version()))
+    salt = _conversion_salt()
 
     def path(text: str, fmt: str) -> Path | None:
         if cache is None:

@@ -18,7 +18,7 @@ import math
 import re
 import subprocess
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import pypandoc
@@ -399,6 +399,29 @@ _DELIM_DIGITS = {"DefaultDelim": "0", "Period": "1", "OneParen": "2", "TwoParens
 _TEXT_WIDTH = 7920  # twips: pandoc's 5.5 in
 
 
+def _words_and_inlines(
+    nodes: Sequence[Node], words: Callable[[str], str], inline: Callable[[Node], str]
+) -> str:
+    """Inlines written by both writers: each run of words and spaces as one piece of text
+    (``words``: one Word run, one ODT span), the other nodes by ``inline``."""
+    parts = []
+    text: list[str] = []
+    for node in nodes:
+        kind = node["t"]
+        if kind == "Str":
+            text.append(node["c"])
+        elif kind in ("Space", "SoftBreak"):
+            text.append(" ")
+        else:
+            if text:
+                parts.append(words("".join(text)))
+                text = []
+            parts.append(inline(node))
+    if text:
+        parts.append(words("".join(text)))
+    return "".join(parts)
+
+
 class _Marker(NamedTuple):
     """A kind of list marker, under pandoc's id for its Word numbering definition."""
 
@@ -740,22 +763,9 @@ class _Word:
         return "<w:r><w:br/></w:r>".join(runs)
 
     def inlines(self, nodes: Sequence[Node], style: str | None, bits: int) -> str:
-        parts = []
-        text: list[str] = []
-        for node in nodes:
-            kind = node["t"]
-            if kind == "Str":
-                text.append(node["c"])
-            elif kind in ("Space", "SoftBreak"):
-                text.append(" ")
-            else:
-                if text:
-                    parts.append(_run("".join(text), style, bits))
-                    text = []
-                parts.append(self.inline(node, style, bits))
-        if text:
-            parts.append(_run("".join(text), style, bits))
-        return "".join(parts)
+        return _words_and_inlines(
+            nodes, lambda text: _run(text, style, bits), lambda n: self.inline(n, style, bits)
+        )
 
     def inline(self, node: Node, style: str | None, bits: int) -> str:
         kind = node["t"]
@@ -1375,22 +1385,9 @@ class _Odt:
         return f'<text:span text:style-name="{self.text_styles[bits]}">{content}</text:span>'
 
     def inlines(self, nodes: Sequence[Node], bits: int) -> str:
-        parts = []
-        text: list[str] = []
-        for node in nodes:
-            kind = node["t"]
-            if kind == "Str":
-                text.append(node["c"])
-            elif kind in ("Space", "SoftBreak"):
-                text.append(" ")
-            else:
-                if text:
-                    parts.append(self.text("".join(text), bits))
-                    text = []
-                parts.append(self.inline(node, bits))
-        if text:
-            parts.append(self.text("".join(text), bits))
-        return "".join(parts)
+        return _words_and_inlines(
+            nodes, lambda text: self.text(text, bits), lambda n: self.inline(n, bits)
+        )
 
     def inline(self, node: Node, bits: int) -> str:
         kind = node["t"]

@@ -159,9 +159,10 @@ OFFICE_CHUNK = 200
 
 def _office_job(store: Store, todo: Sequence[tuple[str, str, Extrait]]) -> None:
     """Write these copies into the store (in a worker process when there are many)."""
-    textes = markdown_to_cached([e.texte for _, _, e in todo], "json", store.texts)
-    for (key, suffix, extrait), texte in zip(todo, textes, strict=True):
-        store.put(key, suffix, extrait_to_office(extrait, texte, suffix[1:]))
+    texts = list(dict.fromkeys(e.texte for _, _, e in todo))  # each once, not per format
+    converted = dict(zip(texts, markdown_to_cached(texts, "json", store.texts), strict=True))
+    for key, suffix, extrait in todo:
+        store.put(key, suffix, extrait_to_office(extrait, converted[extrait.texte], suffix[1:]))
 
 
 def write_office(

@@ -13,7 +13,6 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
-import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -23,7 +22,7 @@ from pathlib import Path
 import jinja2
 import typst
 
-from generator.cache import Memo, code_version
+from generator.cache import Memo, code_version, value_to_key
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.presence import seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
@@ -158,7 +157,7 @@ def plan_extraits(
     files, the collectivité, the members and the template."""
     digest = template_digest(settings, "extrait.typ.j2")
     membres = {m.id: m for m in project.membres}
-    common = hashlib.sha256(pickle.dumps((digest, project.collectivite, project.membres)))
+    common = value_to_key((project.collectivite, project.membres), digest)
     seances: dict[str, tuple[SeanceFiles, list[Deliberation]]] = {}
     for files, d in items:
         seances.setdefault(files.dossier, (files, []))[1].append(d)
@@ -166,9 +165,7 @@ def plan_extraits(
     for files, delibs in seances.values():
         key = ""
         if memo is not None:
-            seance_digest = common.copy()
-            seance_digest.update(pickle.dumps(files))
-            key = seance_digest.hexdigest()
+            key = value_to_key(files, common)
             kept = memo.get(key)
             if kept is not None:
                 planned += kept

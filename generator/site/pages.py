@@ -8,16 +8,14 @@ Every value of the model is escaped for Markdown and HTML before it enters a pag
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
-import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from generator.cache import Memo
+from generator.cache import Memo, value_to_key
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
 from generator.render.context import (
@@ -550,13 +548,13 @@ def project_to_pages(data: SiteData, memo: Memo[tuple[Page, ...]] | None = None)
     membres = data.membres
     presences = {f.dossier: seance_to_presence(f.seance, membres) for f in data.project.seances}
     pages = index_pages(data)
-    common = hashlib.sha256(pickle.dumps((data.project.collectivite, data.project.membres)))
+    common = value_to_key((data.project.collectivite, data.project.membres))
     for files in data.project.seances:
-        digest = common.copy()
-        digest.update(pickle.dumps(files))
-        digest.update(pickle.dumps([data.textes.get(d.numero) for d in files.deliberations]))
-        key = digest.hexdigest()
-        made = memo.get(key) if memo is not None else None
+        key, made = "", None
+        if memo is not None:
+            textes = [data.textes.get(d.numero) for d in files.deliberations]
+            key = value_to_key((files, textes), common)
+            made = memo.get(key)
         if made is None:
             presence = presences[files.dossier]
             made = (
