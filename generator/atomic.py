@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -73,46 +75,166 @@ def _old(target: Path) -> Path:
     return target.with_name(f".{target.name}-old")
 
 
+def previous_dir(target: Path) -> Path:
+    """Where the generation before ``target``'s current one is kept: the next build brings it
+    up to date and swaps it in (two builds old, it differs by two builds' changes)."""
+    return target.with_name(f".{target.name}-prev")
+
+
+@dataclass
+class Tree:
+    """What an output folder is to hold: each file (its path in the folder, with ``/``) is a
+    hard link to a kept file: a rendered document of the store, a page of the site's cache, a
+    file a step wrote into its staging folder. The inode of the kept file, when known, saves
+    a ``stat`` when the folder is brought up to date (``sync_tree``)."""
+
+    files: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+
+    def link(self, path: str, source: str, inode: int | None = None) -> None:
+        self.files[path] = (source, inode)
+
+    def add_folder(self, folder: Path, under: str = "") -> None:
+        """Every file under ``folder``, at the same place under ``under``."""
+        for path, (source, inode) in _walk(str(folder))[0].items():
+            self.files[f"{under}/{path}" if under else path] = (source, inode)
+
+    def write_into(self, folder: Path) -> list[Path]:
+        """Link every file into ``folder`` (not there yet); the paths written."""
+        sync_tree(self, folder)
+        return [folder / path for path in self.files]
+
+
+def _walk(top: str) -> tuple[dict[str, tuple[str, int]], set[str]]:
+    """The files under ``top`` (path → (absolute path, inode), both free from the directory
+    listing: no ``stat``) and the folders, by path relative to ``top``."""
+    files: dict[str, tuple[str, int]] = {}
+    folders: set[str] = set()
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            entries = os.scandir(f"{top}/{relative}" if relative else top)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                path = f"{relative}/{entry.name}" if relative else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(path)
+                    pending.append(path)
+                else:
+                    files[path] = (entry.path, entry.inode())
+    return files, folders
+
+
+def _link(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except FileNotFoundError:
+        if os.path.isdir(os.path.dirname(destination)):
+            raise  # the kept file is missing
+        os.makedirs(os.path.dirname(destination), exist_ok=True)  # its folder's first file
+        _link(source, destination)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copyfile(source, destination)  # another file system: a copy
+
+
+def sync_tree(tree: Tree, folder: Path) -> int:
+    """Make ``folder`` hold exactly the files of ``tree``, touching only those that differ.
+
+    A file in place is the right one when it is a hard link to the tree's kept file (same
+    inode): kept files are never written into (a new version is a new file), so nothing but
+    a link to the same file has the same inode. Whatever else is in ``folder`` (an older
+    build, a half-finished one, a file put there by hand) is replaced or removed. Returns
+    the number of files linked (or copied, across file systems)."""
+    try:
+        return _sync(tree, folder)
+    except (IsADirectoryError, NotADirectoryError, FileExistsError):
+        # a folder where a file goes, or the other way round: start from an empty folder
+        shutil.rmtree(folder)
+        return _sync(tree, folder)
+
+
+def _sync(tree: Tree, folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    top = str(folder)
+    present, folders = _walk(top)
+    linked = 0
+    for path, (source, inode) in tree.files.items():
+        have = present.pop(path, None)
+        if have is not None:
+            if have[1] == (inode if inode is not None else os.stat(source).st_ino):
+                continue
+            os.unlink(have[0])
+        _link(source, f"{top}/{path}")
+        linked += 1
+    for stale, _ in present.values():
+        os.unlink(stale)
+    needed = {""}
+    for path in tree.files:
+        parent = path.rpartition("/")[0]
+        while parent not in needed:
+            needed.add(parent)
+            parent = parent.rpartition("/")[0]
+    for empty in sorted(folders - needed, key=len, reverse=True):
+        os.rmdir(f"{top}/{empty}")
+    return linked
+
+
 def recover_dirs(targets: Sequence[Path]) -> None:
-    """Finish or undo what a killed swap left: a folder moved aside but not replaced is put
-    back, and staging folders of dead builds are removed (call it under the lock)."""
+    """Finish or undo what a killed swap left (``replace_dirs``), and remove the staging
+    folders of dead builds (call it under the lock)."""
     for target in targets:
-        old = _old(target)
+        old, previous = _old(target), previous_dir(target)
         if old.exists():
-            if target.exists():
-                shutil.rmtree(old)
+            if not target.exists():
+                old.rename(target)  # killed before the new generation went in
+            elif not previous.exists():
+                old.rename(previous)  # killed after
             else:
-                old.rename(target)
-        for staging in target.parent.glob(f".{target.name}-*"):
-            if staging != old and staging.is_dir():
-                shutil.rmtree(staging, ignore_errors=True)
+                shutil.rmtree(old)
+        for staging in target.parent.glob(f".{target.name}-staging-*"):
+            shutil.rmtree(staging, ignore_errors=True)
 
 
-def replace_dirs(jobs: Sequence[tuple[Path, Callable[[Path], None]]]) -> None:
-    """Fill a staging folder beside each target, then swap them all in: if any step fails,
-    every target keeps its previous content. A kill during the swap itself (two renames per
-    folder) is repaired by ``recover_dirs`` at the next run."""
+#: Fills a staging folder with the files it writes and a ``Tree`` with the files it links.
+Fill = Callable[[Path, Tree], None]
+
+
+def replace_dirs(jobs: Sequence[tuple[Path, Fill]]) -> None:
+    """Bring each target's previous generation up to date with what its ``fill`` gives, then
+    swap them all in: if any step fails, every target keeps its previous content.
+
+    A build changes a few files of an archive of tens of thousands: the generation before
+    the current one (``previous_dir``, two builds old) is brought up to date in place
+    (``sync_tree``) and takes the target's place in three renames, the current one becoming
+    the previous. A kill while it is brought up to date leaves the target as it was (the
+    next build finishes the work); a kill during the renames is repaired by
+    ``recover_dirs`` at the next run."""
     recover_dirs([target for target, _ in jobs])
     stagings: list[Path] = []
     try:
+        trees = []
         for target, fill in jobs:
             target.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-staging-", dir=target.parent))
             stagings.append(staging)
-            staging.chmod(DIR_MODE)
-            fill(staging)
-    except BaseException:
+            tree = Tree()
+            fill(staging, tree)
+            tree.add_folder(staging)
+            trees.append(tree)
+        for (target, _), tree in zip(jobs, trees, strict=True):
+            sync_tree(tree, previous_dir(target))
+            previous_dir(target).chmod(DIR_MODE)
+        for target, _ in jobs:
+            old, previous = _old(target), previous_dir(target)
+            if target.exists():
+                target.rename(old)
+            previous.rename(target)
+            if old.exists():
+                old.rename(previous)
+    finally:
         for staging in stagings:
             shutil.rmtree(staging, ignore_errors=True)
-        raise
-    for (target, _), staging in zip(jobs, stagings, strict=True):
-        old = _old(target)
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def replace_dir(target: Path, fill: Callable[[Path], None]) -> None:
-    """Fill a staging folder beside ``target``, then swap it in: never half-written."""
-    replace_dirs([(target, fill)])

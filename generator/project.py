@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.atomic import Busy, exclusive, replace_dirs
+from generator.atomic import Busy, Tree, exclusive, replace_dirs
 from generator.cache import Cache, Memo, code_version
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.export.actes import default_state_file, export_actes
@@ -115,29 +115,29 @@ def build(
     if cache_dir is not None:
         plans = Memo.load(cache_dir / "documents", "plans", code_version())
 
-    def fill_site(staging: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix=f".{out.name}-documents-", dir=out.parent) as tmp:
-            documents = Path(tmp)
-            with store_for(cache_dir) as store:
-                write_public_documents(public, documents, store, progress, settings, plans)
-            if plans is not None:  # the official extracts came first: free the memo for the site
-                plans.save()
-            progress("Site public")
-            build_site(public, documents, staging, cache=cache_dir)
+    def fill_site(staging: Path, tree: Tree) -> None:
+        write_public_documents(public, tree, staging, store, progress, settings, plans)
+        if plans is not None:  # the official extracts came first: free the memo for the site
+            plans.save()
+        progress("Site public")
+        build_site(public, tree, cache=store.texts)
         progress("Schémas JSON du format")
         write_schemas(staging / "schemas")
 
-    def fill_official(staging: Path) -> None:
+    def fill_official(staging: Path, tree: Tree) -> None:
         progress("Extraits officiels")
-        with store_for(cache_dir) as store:
-            write_documents(project, staging, store, progress, settings=settings, plans=plans)
+        write_documents(project, tree, store, progress, settings=settings, plans=plans)
         if project.collectivite.actes is not None:
             export_actes(
                 project,
                 staging / "actes",
                 today=today or dt.date.today(),
                 state=default_state_file(content),
-                extraits=staging / "extraits",
+                extraits={
+                    path.removeprefix("extraits/").removesuffix(".pdf"): Path(source)
+                    for path, (source, _) in tree.files.items()
+                    if path.startswith("extraits/") and path.endswith(".pdf")
+                },
                 progress=progress,
             )
         report = {
@@ -150,24 +150,28 @@ def build(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
 
-    with _locked(out):
+    # the outputs are links to the store's files: it outlives the build with --no-cache too
+    with _locked(out), store_for(cache_dir) as store:
         replace_dirs([(official_dir(out), fill_official), (out, fill_site)])
     return result
 
 
 def write_public_documents(
     public: Project,
+    tree: Tree,
     folder: Path,
     store: Store,
     progress: Progress,
     settings: RenderSettings | None = None,
     plans: Memo[tuple[Planned, ...]] | None = None,
 ) -> None:
-    """What the site publishes beside its pages: extracts, listes, open data."""
-    write_documents(public, folder, store, progress, settings=settings, plans=plans)
+    """What the site publishes beside its pages: extracts and listes (linked into ``tree``),
+    open data (written into ``folder/donnees`` and added to ``tree``)."""
+    write_documents(public, tree, store, progress, settings=settings, plans=plans)
     progress("Données ouvertes (SCDL, JSON)")
     export_scdl(public, folder / "donnees", cache=store.folder / "donnees")
     export_json(public, folder / "donnees", cache=store.folder / "donnees")
+    tree.add_folder(folder / "donnees", "donnees")
 
 
 @contextmanager
@@ -240,14 +244,11 @@ def _render_into(
     """The public extracts into ``out``, the official ones into ``officiel/``."""
     final = []
     for variant, folder in ((public_project(project), out), (project, official_dir(out))):
-        with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
-            staging = Path(tmp)
-            with store_for(cache_dir) as store:
-                written = write_documents(
-                    variant, staging, store, progress, only=numeros, settings=settings
-                )
-            for path in written:
-                target = folder / path.relative_to(staging)
+        tree = Tree()
+        with store_for(cache_dir) as store, tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+            write_documents(variant, tree, store, progress, only=numeros, settings=settings)
+            for path in tree.write_into(Path(tmp)):
+                target = folder / path.relative_to(tmp)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
                 final.append(target)

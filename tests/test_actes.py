@@ -104,7 +104,11 @@ def sample_bundles(
     out = tmp_path_factory.mktemp("actes")
     project = checked(content)
     paths = export_actes(
-        project, out, today=TODAY, state=default_state_file(content), extraits=extraits
+        project,
+        out,
+        today=TODAY,
+        state=default_state_file(content),
+        extraits={pdf.stem: pdf for pdf in extraits.glob("*.pdf")},
     )
     return project, paths
 

@@ -11,7 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from generator.atomic import recover_dirs
+import pytest
+
+from generator.atomic import Tree, recover_dirs, sync_tree
+from generator.project import official_dir
 from tests.conftest import TODAY, run_cli
 
 
@@ -23,7 +26,8 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def _build_command(content: Path, site: Path) -> list[str]:
+def _build_command(content: Path, site: Path, cached: bool = False) -> list[str]:
+    """``registre build``; with ``cached``, the cache is ``.registre-cache`` where it runs."""
     return [
         sys.executable,
         "-m",
@@ -33,39 +37,58 @@ def _build_command(content: Path, site: Path) -> list[str]:
         str(content),
         "--out",
         str(site),
-        "--no-cache",
+        *([] if cached else ["--no-cache"]),
         "--today",
         TODAY.isoformat(),
     ]
 
 
+@pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
 def test_builds_killed_at_random_moments_leave_the_previous_outputs(
-    base_copy: Path, tmp_path: Path
+    base_copy: Path, tmp_path: Path, cached: bool
 ) -> None:
-    site = tmp_path / "site"
-    official = tmp_path / "officiel"
-    code, out, _ = run_cli(*_build_command(base_copy, site)[3:])
-    assert code == 0, out
+    """The killed builds have an edited délibération to publish. With the cache, each brings
+    the previous generation (``.site-prev``) part of the way up to date, in place: the builds
+    that follow must still publish exactly what a build from nothing publishes."""
+    out = tmp_path / "out"
+    site = out / "site"
+    official = out / "officiel"
+    command = _build_command(base_copy, site, cached)
+
+    def build() -> None:
+        run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    build()
     before = (_snapshot(site), _snapshot(official))
+    edited = base_copy / "seances/2024-05-16/deliberations/2024_010.yml"
+    edited.write_text(edited.read_text().replace("objet: Tarifs", "objet: Nouveaux tarifs"))
+    reference = tmp_path / "reference" / "site"
+    run = subprocess.run(_build_command(base_copy, reference), capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    after = (_snapshot(reference), _snapshot(official_dir(reference)))
+    assert after != before
+    published = before
     rng = random.Random(20261122)
     for _ in range(5):
         process = subprocess.Popen(
-            _build_command(base_copy, site), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         time.sleep(rng.uniform(0.3, 4.0))
         os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        if process.wait() == 0:  # it finished before the kill
+            published = after
         # what a reader finds right after the kill, once the next run has tidied up
         recover_dirs([official, site])
-        assert (_snapshot(site), _snapshot(official)) == before
-        assert sorted(p.name for p in tmp_path.iterdir()) == [
-            "content",
+        assert (_snapshot(site), _snapshot(official)) == published
+        # the previous generations are kept (hidden) for the next build, nothing else
+        assert {p.name for p in out.iterdir()} - {".officiel-prev", ".site-prev"} == {
             "officiel",
             "site",
-        ]
-    code, out, _ = run_cli(*_build_command(base_copy, site)[3:])
-    assert code == 0, out
-    assert (_snapshot(site), _snapshot(official)) == before
+        }
+    for _ in range(3):  # each generation in turn, built on what the kills left
+        build()
+        assert (_snapshot(site), _snapshot(official)) == after
 
 
 def test_a_second_build_at_the_same_time_is_refused_clearly(
@@ -105,3 +128,58 @@ def test_published_files_are_readable_by_the_web_server(base_copy: Path, tmp_pat
         assert modes == {"0o755"}, folder
         modes = {oct(p.stat().st_mode & 0o777) for p in folder.rglob("*") if p.is_file()}
         assert modes == {"0o644"}, folder
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_sync_tree_touches_only_the_files_that_differ(tmp_path: Path) -> None:
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for name in ("a", "b", "c", "d"):
+        (kept / name).write_text(name)
+    tree = Tree()
+    for path, name in (("x/a.pdf", "a"), ("x/b.pdf", "b"), ("y/z/c.pdf", "c"), ("index.html", "d")):
+        tree.link(path, str(kept / name))
+    folder = tmp_path / "site"
+    assert sync_tree(tree, folder) == 4
+    first = _inodes(folder)
+    assert first["x/a.pdf"] == (kept / "a").stat().st_ino
+    # an edit: b has a new version (a new kept file), c is gone, a file was put there by hand
+    (kept / "b2").write_text("b, rectifié")
+    tree.link("x/b.pdf", str(kept / "b2"))
+    del tree.files["y/z/c.pdf"]
+    (folder / "x" / "a.pdf").unlink()
+    (folder / "x" / "a.pdf").write_text("à la main")
+    (folder / "stray.txt").write_text("?")
+    assert sync_tree(tree, folder) == 2
+    assert {p: f.read_text() for p, f in _files(folder).items()} == {
+        "x/a.pdf": "a",
+        "x/b.pdf": "b, rectifié",
+        "index.html": "d",
+    }
+    assert not (folder / "y").exists()  # its folders went with it
+    assert _inodes(folder)["index.html"] == first["index.html"]
+    assert sync_tree(tree, folder) == 0
+
+
+def test_sync_tree_replaces_a_folder_by_a_file_and_a_file_by_a_folder(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_text("kept")
+    folder = tmp_path / "site"
+    (folder / "seance").mkdir(parents=True)
+    (folder / "seance" / "index.html").write_text("old")
+    (folder / "liste").write_text("old")
+    tree = Tree()
+    tree.link("seance", str(kept))
+    tree.link("liste/index.html", str(kept))
+    sync_tree(tree, folder)
+    assert {p: f.read_text() for p, f in _files(folder).items()} == {
+        "seance": "kept",
+        "liste/index.html": "kept",
+    }
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    return {str(p.relative_to(folder)): p for p in folder.rglob("*") if p.is_file()}

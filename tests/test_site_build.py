@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.atomic import Tree
 from generator.project import build, check, write_public_documents
 from generator.public import public_project
 from generator.render.outputs import store_for
@@ -135,17 +136,18 @@ def test_worker_processes_render_what_one_process_renders(
     result = check(sample_copy(tmp_path), today=TODAY)
     assert result.project is not None
     public = public_project(result.project)
-    documents = tmp_path / "documents"
+    documents = Tree()
     with store_for(folder / "cache") as store:  # the documents rendered by the fixture's build
-        write_public_documents(public, documents, store, lambda _: None)
+        write_public_documents(public, documents, tmp_path / "donnees", store, lambda _: None)
     sites = []
     for name, settings in (
         ("one", SiteSettings(workers=1)),
         ("two", SiteSettings(workers=2, serial_below=0)),
     ):
-        out = tmp_path / name
-        build_site(public, documents, out, settings=settings)
-        sites.append(_pages(out))
+        tree = Tree(dict(documents.files))
+        build_site(public, tree, cache=tmp_path / f"cache-{name}", settings=settings)
+        tree.write_into(tmp_path / name)
+        sites.append(_pages(tmp_path / name))
     assert sites[0] == sites[1]
 
 

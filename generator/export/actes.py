@@ -37,7 +37,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from generator.atomic import FILE_MODE, write_text
+from generator.atomic import FILE_MODE, Tree, write_text
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Actes, Collectivite, Deliberation, Project, SeanceFiles
 from generator.render.outputs import Progress, store_for, write_documents
@@ -1189,7 +1189,7 @@ def export_actes(
     *,
     today: dt.date,
     state: Path,
-    extraits: Path | None = None,
+    extraits: Mapping[str, Path] | None = None,
     seance: dt.date | None = None,
     numeros: Collection[str] = (),
     cache_dir: Path | None = None,
@@ -1198,8 +1198,8 @@ def export_actes(
 ) -> list[Path]:
     """Write one @CTES archive per selected délibération into ``out``; nothing if any is wrong.
 
-    The acts are the extract PDFs found in ``extraits`` (``<numero>.pdf``, as ``build`` writes
-    them), or rendered here when it is None. Every bundle is checked with ``check_bundle``
+    The acts are the extract PDFs of ``extraits`` (by numero: those ``build`` renders), or
+    rendered here when it is None. Every bundle is checked with ``check_bundle``
     (XSD included) before the first one is written; problems raise ``RegistreError``,
     located in the YAML.
     """
@@ -1212,14 +1212,13 @@ def export_actes(
     nomenclature = collectivite_to_nomenclature(c)
     chosen = select_deliberations(project, seance, numeros)
     envois = read_envois(state)
-    with _extraits_folder(project, chosen, extraits, cache_dir, settings, progress) as folder:
+    with _extraits(project, chosen, extraits, cache_dir, settings, progress) as pdfs:
         progress(f"Archives @CTES ({len(chosen)})")
         planned: list[tuple[Bundle, Envoi]] = []
         diagnostics: list[Diagnostic] = []
         for files, d in chosen:
-            acte, sources = deliberation_to_acte(
-                c, cfg, nomenclature, files, d, folder / f"{d.numero}.pdf"
-            )
+            pdf = pdfs.get(d.numero, Path("extraits", f"{d.numero}.pdf"))
+            acte, sources = deliberation_to_acte(c, cfg, nomenclature, files, d, pdf)
             absent = [
                 _absent(d, r, path) for r, (_, path) in enumerate(sources) if not path.is_file()
             ]
@@ -1243,21 +1242,19 @@ def export_actes(
 
 
 @contextmanager
-def _extraits_folder(
+def _extraits(
     project: Project,
     chosen: Sequence[tuple[SeanceFiles, Deliberation]],
-    extraits: Path | None,
+    extraits: Mapping[str, Path] | None,
     cache_dir: Path | None,
     settings: RenderSettings | None,
     progress: Progress,
-) -> Iterator[Path]:
+) -> Iterator[Mapping[str, Path]]:
     if extraits is not None:
         yield extraits
         return
-    with (
-        tempfile.TemporaryDirectory(prefix="registre-actes-") as tmp,
-        store_for(cache_dir) as store,
-    ):
+    with store_for(cache_dir) as store:
         only = {d.numero for _, d in chosen}
-        write_documents(project, Path(tmp), store, progress, only=only, settings=settings)
-        yield Path(tmp) / "extraits"
+        tree = Tree()
+        write_documents(project, tree, store, progress, only=only, settings=settings)
+        yield {n: Path(tree.files[f"extraits/{n}.pdf"][0]) for n in only}

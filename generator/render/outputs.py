@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.atomic import write_bytes
+from generator.atomic import Tree, write_bytes
 from generator.cache import Memo
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project
@@ -49,31 +48,20 @@ class Store:
     texts: Path
 
     def path(self, key: str, suffix: str) -> Path:
-        return Path(self._name(key, suffix))
+        return Path(self.name(key, suffix))
 
-    def _name(self, key: str, suffix: str) -> str:
-        # strings, not Path objects: a build asks for ~100,000 of them at 10,000 délibérations
+    def name(self, key: str, suffix: str) -> str:
+        """The kept file's path, as a string: a build asks for ~100,000 of them at 10,000
+        délibérations."""
         return f"{self.folder}/{key[:2]}/{key}{suffix}"
 
     def has(self, key: str, suffix: str) -> bool:
-        return os.path.exists(self._name(key, suffix))
+        return os.path.exists(self.name(key, suffix))
 
     def put(self, key: str, suffix: str, data: bytes) -> Path:
         target = self.path(key, suffix)
         write_bytes(target, data)
         return target
-
-    def link(self, key: str, suffix: str, destination: Path) -> None:
-        source = self._name(key, suffix)
-        try:
-            os.link(source, destination)
-        except FileNotFoundError:
-            if destination.parent.is_dir():
-                raise  # the rendered file is missing
-            destination.parent.mkdir(parents=True)  # the first file of its folder
-            self.link(key, suffix, destination)
-        except OSError:  # another file system
-            shutil.copyfile(source, destination)
 
 
 @contextmanager
@@ -112,15 +100,16 @@ def compile_into(
 
 def write_documents(
     project: Project,
-    out: Path,
+    out: Tree,
     store: Store,
     progress: Progress,
     only: set[str] | None = None,
     settings: RenderSettings | None = None,
     plans: Memo[tuple[Planned, ...]] | None = None,
-) -> list[Path]:
-    """Render the extracts (and, for a whole build, the listes) into ``out``; ``plans`` keeps
-    the extracts of each séance between builds (``plan_extraits``)."""
+) -> None:
+    """Render the extracts (and, for a whole build, the listes) into the store and link them
+    into ``out`` (``extraits/``, ``listes/``); ``plans`` keeps the extracts of each séance
+    between builds (``plan_extraits``)."""
     settings = settings or RenderSettings()
     items = [
         (files, d)
@@ -140,17 +129,13 @@ def write_documents(
     ]
     if failures:
         raise RegistreError(failures)
-    written = []
     for p in planned:
-        target = out / "extraits" / f"{p.name}.pdf"
-        store.link(p.key, ".pdf", target)
-        written.append(target)
+        out.link(f"extraits/{p.name}.pdf", store.name(p.key, ".pdf"))
     progress("Copies Word et OpenDocument")
-    written += write_office(planned, out, store, settings)
+    write_office(planned, out, store, settings)
     if only is None:
         progress("Listes des délibérations")
-        written += _write_listes(project, out, store, settings)
-    return written
+        _write_listes(project, out, store, settings)
 
 
 #: Word and ODT copies written by one task of the worker pool.
@@ -166,21 +151,20 @@ def _office_job(store: Store, todo: Sequence[tuple[str, str, Extrait]]) -> None:
 
 
 def write_office(
-    planned: Sequence[Planned], out: Path, store: Store, settings: RenderSettings
-) -> list[Path]:
+    planned: Sequence[Planned], out: Tree, store: Store, settings: RenderSettings
+) -> None:
     """The Word and OpenDocument copies of the planned extracts (``extrait_to_office``), from
     the texts' pandoc JSON that the PDFs' conversion kept in the store; above the pool
     threshold, written by one process per core (~2 ms of Python a file: 40 s on one core for
     a 10,000-délibération archive)."""
     todo: list[tuple[str, str, Extrait]] = []
-    written = []
     for p in planned:
         # the PDF's key covers the extract and the code (office.py included)
         key = hashlib.sha256(f"office\0{p.key}".encode()).hexdigest()
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
                 todo.append((key, suffix, p.extrait))
-            written.append((key, suffix, out / "extraits" / f"{p.name}{suffix}"))
+            out.link(f"extraits/{p.name}{suffix}", store.name(key, suffix))
     if len(todo) < settings.pool_threshold or settings.workers == 1:
         _office_job(store, todo)
     else:
@@ -188,14 +172,9 @@ def write_office(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(settings.workers, mp_context=context) as pool:
             list(pool.map(_office_job, [store] * len(chunks), chunks))
-    for key, suffix, target in written:
-        store.link(key, suffix, target)
-    return [target for _, _, target in written]
 
 
-def _write_listes(
-    project: Project, out: Path, store: Store, settings: RenderSettings
-) -> list[Path]:
+def _write_listes(project: Project, out: Tree, store: Store, settings: RenderSettings) -> None:
     digest = template_digest(settings, "liste.typ.j2")
     template = environment(settings).get_template("liste.typ.j2")
     documents = []
@@ -210,9 +189,5 @@ def _write_listes(
         raise RegistreError(
             [_failure(None, doc.name, f"liste de la séance {doc.name}", m) for doc, m in failures]
         )
-    written = []
     for _, doc in documents:
-        target = out / "listes" / f"{doc.name}.pdf"
-        store.link(doc.key, ".pdf", target)
-        written.append(target)
-    return written
+        out.link(f"listes/{doc.name}.pdf", store.name(doc.key, ".pdf"))

@@ -23,16 +23,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 import pagefind_bin
 
-from generator.atomic import write_text
+from generator.atomic import Tree, write_text
 from generator.cache import Memo, code_version
 from generator.model import Project
 from generator.render.markdown import markdown_to_cached
@@ -47,11 +46,10 @@ THEME_FILES = ROOT / "templates" / "site"
 
 @dataclass(frozen=True)
 class SiteInputs:
-    """What the hook adds to the site: generated pages and the documents folder."""
+    """The site's generated pages."""
 
     site_name: str
     pages: tuple[Page, ...]
-    documents: Path
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,6 @@ class SiteBuildError(Exception):
 
 def project_to_inputs(
     project: Project,
-    documents: Path,
     cache: Path | None = None,
     settings: SiteSettings | None = None,
 ) -> SiteInputs:
@@ -86,7 +83,7 @@ def project_to_inputs(
         memo: Memo[tuple[Page, ...]] = Memo.load(cache / "site", "pages", code_version())
         pages = project_to_pages(SiteData(project, textes), memo)
         memo.save()
-    return SiteInputs(project.collectivite.nom, tuple(pages), documents)
+    return SiteInputs(project.collectivite.nom, tuple(pages))
 
 
 def _pagefind(site: Path, output: Path) -> None:
@@ -189,15 +186,6 @@ class _Kept:
         write_text(self.manifest_path, json.dumps(payload, sort_keys=True))
 
 
-@contextmanager
-def _kept_folder(cache: Path | None) -> Iterator[Path]:
-    if cache is not None:
-        yield cache / "site"
-        return
-    with tempfile.TemporaryDirectory(prefix="registre-site-") as tmp:
-        yield Path(tmp)
-
-
 def _page_key(page_text: str) -> str:
     return hashlib.sha256(page_text.encode()).hexdigest()
 
@@ -209,19 +197,6 @@ def _render(jobs: list[RenderJob]) -> list[str]:
         return [w for job in jobs for w in render_pages(job)]
     with ProcessPoolExecutor(len(jobs), mp_context=mp.get_context("spawn")) as pool:
         return [w for warnings in pool.map(render_pages, jobs) for w in warnings]
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    """Hard-link every file of ``source`` into ``target`` (copy across file systems)."""
-    for folder, _, names in os.walk(source):
-        into = os.path.join(target, os.path.relpath(folder, source))
-        os.makedirs(into, exist_ok=True)
-        for name in names:
-            src, dst = os.path.join(folder, name), os.path.join(into, name)
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copyfile(src, dst)
 
 
 _MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -250,17 +225,19 @@ def _dest(path: str) -> str:
 
 def build_site(
     project: Project,
-    documents: Path,
-    out: Path,
+    out: Tree,
     *,
-    cache: Path | None = None,
+    cache: Path,
     config_file: Path = CONFIG,
     settings: SiteSettings | None = None,
 ) -> None:
-    """Build the whole site into the empty folder ``out``; raise ``SiteBuildError`` if mkdocs
-    warned (the pages are generated: a warning is a bug of Registre, not of the content)."""
+    """Add the site's pages and search index to ``out``, which holds the documents the pages
+    link to; the rendered pages and the index are kept in ``cache/site/`` (``out`` links to
+    them, and the next build renders only the pages that changed). Raise ``SiteBuildError``
+    if mkdocs warned (the pages are generated: a warning is a bug of Registre, not of the
+    content)."""
     settings = settings or SiteSettings()
-    inputs = project_to_inputs(project, documents, cache, settings)
+    inputs = project_to_inputs(project, cache, settings)
     site_name = inputs.site_name
     texts = {page.path: page.text() for page in inputs.pages}
     groups: dict[str, list[str]] = {}
@@ -269,50 +246,45 @@ def build_site(
             groups.setdefault(page.search_group, []).append(page.path)
     order = search_groups(inputs.pages)
     del inputs  # from here on, the pages' text is enough: free their parts while mkdocs runs
-    with _kept_folder(cache) as folder:
-        kept = _Kept(folder, site_fingerprint(site_name))
-        manifest = kept.load()
-        keys = {path: _page_key(text) for path, text in texts.items()}
-        todo = [
-            (path, texts[path])
-            for path in texts
-            if manifest.get(path) != keys[path] or not (kept.html / _dest(path)).is_file()
-        ]
-        rendered = {path for path, _ in todo}
-        removed = set(manifest) - set(texts)
-        for path in removed:
-            (kept.html / _dest(path)).unlink(missing_ok=True)
-        # forget the pages about to be rendered: a build killed half-way renders them again
-        kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered})
-        document_files = tuple(
-            str(p.relative_to(documents)) for p in sorted(documents.rglob("*")) if p.is_file()
+    document_files = tuple(sorted(out.files))
+    folder = cache / "site"
+    kept = _Kept(folder, site_fingerprint(site_name))
+    manifest = kept.load()
+    keys = {path: _page_key(text) for path, text in texts.items()}
+    todo = [
+        (path, texts[path])
+        for path in texts
+        if manifest.get(path) != keys[path] or not (kept.html / _dest(path)).is_file()
+    ]
+    rendered = {path for path, _ in todo}
+    removed = set(manifest) - set(texts)
+    for path in removed:
+        (kept.html / _dest(path)).unlink(missing_ok=True)
+    # forget the pages about to be rendered: a build killed half-way renders them again
+    kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered})
+    n = 1 if len(todo) < settings.serial_below else max(1, settings.workers)
+    # the theme's templates (sitemap…) list every page: written again when any changed
+    parts = shares(todo, n) or ([()] if removed else [])
+    jobs = [
+        RenderJob(
+            str(config_file),
+            str(kept.html.resolve()),
+            site_name,
+            tuple(texts),
+            part,
+            linked_documents(part, document_files),
+            statics=k == 0,
+            bytecode=str(folder / "templates"),
         )
-        n = 1 if len(todo) < settings.serial_below else max(1, settings.workers)
-        # the theme's templates (sitemap…) list every page: written again when any changed
-        parts = shares(todo, n) or ([()] if removed else [])
-        jobs = [
-            RenderJob(
-                str(config_file),
-                str(kept.html.resolve()),
-                site_name,
-                tuple(texts),
-                part,
-                str(documents.resolve()),
-                linked_documents(part, document_files),
-                statics=k == 0,
-                bytecode=str(folder / "templates"),
-            )
-            for k, part in enumerate(parts)
-        ]
-        warnings = _render(jobs)
-        if warnings:
-            raise SiteBuildError("\n".join(warnings))
-        kept.save(keys)
-        _link_tree(kept.html, out)
-        bundles = index_search(
-            kept.html, groups, keys, folder / "recherche", settings.workers, kept.fingerprint
-        )
-        for group, bundle in bundles.items():
-            name = "pagefind" if group == order[-1] else group_folder(group)
-            _link_tree(bundle, out / name)
-    _link_tree(documents, out)
+        for k, part in enumerate(parts)
+    ]
+    warnings = _render(jobs)
+    if warnings:
+        raise SiteBuildError("\n".join(warnings))
+    kept.save(keys)
+    out.add_folder(kept.html)
+    bundles = index_search(
+        kept.html, groups, keys, folder / "recherche", settings.workers, kept.fingerprint
+    )
+    for group, bundle in bundles.items():
+        out.add_folder(bundle, "pagefind" if group == order[-1] else group_folder(group))

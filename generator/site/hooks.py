@@ -12,6 +12,7 @@ reload after an edit renders the few pages it changed, not the whole archive.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.atomic import replace_dir, write_text
+from generator.atomic import Tree, sync_tree, write_text
 from generator.diagnostics import format_diagnostics
 from generator.project import check, write_public_documents
 from generator.public import public_project
@@ -32,23 +33,22 @@ def _quiet(_: str) -> None:
     pass
 
 
-def preview_inputs(root: Path) -> site_build.SiteInputs:
-    """Pages and documents computed from ``root/content`` (for ``mkdocs serve``)."""
+def preview_inputs(root: Path) -> tuple[site_build.SiteInputs, Path, list[str]]:
+    """Pages and documents computed from ``root/content`` (for ``mkdocs serve``): the pages,
+    the documents folder and its files."""
     cache = root / ".registre-cache"
     result = check(root / "content", cache_dir=cache)
     if result.project is None or not result.ok:
         raise PluginError(
             "le contenu a des erreurs (registre check) :\n" + format_diagnostics(result.diagnostics)
         )
-    project = result.project
+    public = public_project(result.project)
     documents = cache / "apercu"
-    with store_for(cache) as store:
-
-        def fill(staging: Path) -> None:
-            write_public_documents(public_project(project), staging, store, _quiet)
-
-        replace_dir(documents, fill)
-    return site_build.project_to_inputs(public_project(project), documents, cache)
+    tree = Tree()
+    with store_for(cache) as store, tempfile.TemporaryDirectory(dir=cache) as tmp:
+        write_public_documents(public, tree, Path(tmp), store, _quiet)
+        sync_tree(tree, documents)  # the documents that changed, in place: a preview
+    return site_build.project_to_inputs(public, cache), documents, sorted(tree.files)
 
 
 def pages_to_folder(pages: Sequence[Page], folder: Path, fingerprint: str) -> None:
@@ -96,7 +96,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
-    inputs = preview_inputs(root)
+    inputs, documents, document_files = preview_inputs(root)
     config.site_name = inputs.site_name
     config.copyright = f"{inputs.site_name} — registre des délibérations"
     folder = root / ".registre-cache" / "apercu-pages"
@@ -110,14 +110,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 use_directory_urls=config.use_directory_urls,
             )
         )
-    for path in sorted(inputs.documents.rglob("*")):
-        if path.is_file():
-            files.append(
-                File(
-                    str(path.relative_to(inputs.documents)),
-                    src_dir=str(inputs.documents),
-                    dest_dir=config.site_dir,
-                    use_directory_urls=config.use_directory_urls,
-                )
+    for path in document_files:
+        files.append(
+            File(
+                path,
+                src_dir=str(documents),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
             )
+        )
     return files

@@ -38,8 +38,7 @@ class RenderJob:
     pages: tuple[str, ...]
     #: The pages to render, with their Markdown.
     render: tuple[tuple[str, str], ...]
-    #: The documents folder and its files (PDFs, open data) the pages link to.
-    documents: str
+    #: The documents (PDFs, open data) the pages link to, by path in the site.
     document_files: tuple[str, ...]
     #: Also write the theme's assets and templates (404, sitemap): one worker does it.
     statics: bool
@@ -89,8 +88,8 @@ def _files(job: RenderJob, config: MkDocsConfig) -> tuple[Files, dict[str, File]
         file.content_string = content.get(path, "")
         files.append(file)
         generated[path] = file
-    for path in job.document_files:
-        files.append(File(path, job.documents, config.site_dir, config.use_directory_urls))
+    for path in job.document_files:  # known for the links to them; never read nor copied
+        files.append(File(path, config.docs_dir, config.site_dir, config.use_directory_urls))
     set_exclusions(files, config)
     return files, generated
 

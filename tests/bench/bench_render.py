@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator
 
 import typst  # noqa: E402
 
+from generator.atomic import Tree  # noqa: E402
 from generator.project import check  # noqa: E402
 from generator.render.outputs import Store, compile_into, write_office  # noqa: E402
 from generator.render.pdf import RenderSettings, plan_extraits, planned_to_documents  # noqa: E402
@@ -71,7 +72,7 @@ def measure(size: int, office: int) -> None:
 
         start = time.perf_counter()
         office_store = Store(folder / "s2", folder / "texts2")
-        write_office(planned[:office], folder / "office", office_store, settings)
+        write_office(planned[:office], Tree(), office_store, settings)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()

@@ -1,19 +1,20 @@
 """``make bench``: the public site's build time and peak memory on synthetic archives.
 
 For each size N (délibérations, N/20 séances of 20), in a fresh interpreter: the archive is
-generated and checked (not timed), the documents folder is filled with one real PDF
-hard-linked under every name the pages link to (rendering has its own benchmark,
-``bench_render.py``), then timed:
+generated and checked (not timed), one real PDF stands for every document the pages link to
+(hard-linked under each name; rendering has its own benchmark, ``bench_render.py``), then
+timed:
 
 G  the pages generated from the model (pandoc for the texts included, no cache);
-S  the whole ``build_site`` from an empty cache: pages, mkdocs-material, Pagefind index;
+S  the whole ``build_site`` from an empty cache: pages, mkdocs-material, Pagefind index, and
+   the site's folder filled (``sync_tree``);
 and the peak memory of the build's process tree (workers, pandoc, Pagefind included).
 Target at 10,000: S ≤ 60 s and ≤ 1 GB, growing linearly.
 The first-search payload is what a reader's browser loads for one query (see
 ``_first_search_bytes``). ``edit`` is the same build again after one délibération's objet
-changed, with the cache of the first (texts' HTML, rendered pages) kept. ``ref`` is the
-reference run in the same process (``measure.reference_seconds``: the sample's build); ``S/ref``
-compares runs made while the shared machine ran at other speeds.
+changed, with the cache of the first (texts' HTML, rendered pages) kept, into the same
+folder. ``ref`` is the reference run in the same process (``measure.reference_seconds``: the
+sample's build); ``S/ref`` compares runs made while the shared machine ran at other speeds.
 
     .venv/bin/python tests/bench/bench_site.py --sizes 1000,5000,10000
 """
@@ -21,7 +22,6 @@ compares runs made while the shared machine ran at other speeds.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sys
 import tempfile
@@ -69,6 +69,7 @@ def _edited(project: Project) -> Project:
 
 
 def measure(size: int) -> dict[str, float]:
+    from generator.atomic import Tree, sync_tree
     from generator.export.opendata import export_json
     from generator.export.scdl import export_scdl
     from generator.project import check
@@ -82,30 +83,33 @@ def measure(size: int) -> dict[str, float]:
         result = check(folder / "content", today=TODAY)
         assert result.ok and result.project is not None
         project = result.project
-        documents = folder / "documents"
-        (documents / "extraits").mkdir(parents=True)
-        (documents / "listes").mkdir()
-        # one real PDF, copied first: a file has at most 65,000 hard links
-        sample = folder / "document.pdf"
+        documents = Tree()
+        # one real PDF for every document: the site links to them, never reads them
+        sample = str(folder / "document.pdf")
         shutil.copyfile(ROOT / "tests/fixtures/base/seances/2024-05-16/annexes/plan.pdf", sample)
         for s in project.seances:
-            os.link(sample, documents / "listes" / f"{s.dossier}.pdf")
+            documents.link(f"listes/{s.dossier}.pdf", sample)
             for d in s.deliberations:
                 for suffix in (".pdf", ".docx", ".odt"):
-                    os.link(sample, documents / "extraits" / f"{d.numero}{suffix}")
-        export_scdl(project, documents / "donnees")
-        export_json(project, documents / "donnees")
+                    documents.link(f"extraits/{d.numero}{suffix}", sample)
+        export_scdl(project, folder / "donnees")
+        export_json(project, folder / "donnees")
+        documents.add_folder(folder / "donnees", "donnees")
         start = time.perf_counter()
-        pages = len(project_to_inputs(project, documents, cache=None).pages)
+        pages = len(project_to_inputs(project, cache=None).pages)
         generated = time.perf_counter() - start  # (the pages freed: S's peak is its own)
         cache = folder / "cache"
         start = time.perf_counter()
         with PeakMemory() as memory:
-            build_site(project, documents, folder / "site", cache=cache)
+            site = Tree(dict(documents.files))
+            build_site(project, site, cache=cache)
+            sync_tree(site, folder / "site")
         whole = time.perf_counter() - start
         first_search = _first_search_bytes(folder / "site")
         start = time.perf_counter()
-        build_site(_edited(project), documents, folder / "site-2", cache=cache)
+        site = Tree(dict(documents.files))
+        build_site(_edited(project), site, cache=cache)
+        sync_tree(site, folder / "site")
         incremental = time.perf_counter() - start
         return {
             "size": size,
