@@ -1,8 +1,8 @@
 """A content-addressed cache of parsed files, so that an unchanged archive checks in a second.
 
 Entries are keyed by a hash of the file's kind, path and bytes; the whole store is dropped when
-the code of the package changes (its sources are part of the store's key). One pickle file,
-replaced atomically.
+the code of the package changes (its sources are part of the store's key). Sixteen pickles
+(``Memo``), each replaced atomically.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import os
 import pickle
 import shutil
-import tempfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,65 +53,38 @@ def _no_gc() -> Iterator[None]:
 
 
 class Cache:
-    """Parsed files by content hash, persisted under ``folder``."""
+    """Parsed files by content hash, persisted under ``folder`` (a ``Memo``: an edit writes a
+    sixteenth of it again, not the parse of the whole archive)."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = folder / f"parsed-{code_version(PARSING_MODULES)}.pickle"
-        self._entries: dict[str, Any] = {}
-        self._used: set[str] = set()
-        self._dirty = False
+        self.memo: Memo[Any] = Memo.load(folder, "parsed", code_version(PARSING_MODULES))
+        # the entries live as long as the process: keep the collector off them
+        gc.freeze()
         self.hits = 0
         self.misses = 0
-        try:
-            with self.path.open("rb") as f, _no_gc():
-                loaded = pickle.load(f)
-                # the entries live as long as the process: keep the collector off them
-                gc.freeze()
-            if isinstance(loaded, dict):
-                self._entries = loaded
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            self._entries = {}
 
     def get(self, key: str) -> Any:
-        value = self._entries.get(key)
+        value = self.memo.get(key)
         if value is None:
             self.misses += 1
         else:
             self.hits += 1
-            self._used.add(key)
         return value
 
     def put(self, key: str, value: Any) -> None:
-        self._entries[key] = value
-        self._used.add(key)
-        self._dirty = True
+        self.memo.put(key, value)
 
     def fingerprint(self, extra: str) -> str:
         """A key for everything this run has read so far (and ``extra``): derived results,
         such as the diagnostics of the rules, are cached under it."""
         digest = hashlib.sha256(extra.encode())
-        for key in sorted(self._used):
+        for key in sorted(k for shard in self.memo.used for k in shard):
             digest.update(key.encode())
         return "derived:" + digest.hexdigest()
 
     def save(self) -> None:
-        """Write the entries used by this run (stale ones are dropped), atomically."""
-        if not self._dirty and len(self._used) == len(self._entries):
-            return
-        kept = {k: v for k, v in self._entries.items() if k in self._used}
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("parsed-*.pickle"):
-            if old != self.path:
-                old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f, _no_gc():
-                pickle.dump(kept, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write the shards whose entries changed (stale entries are dropped), atomically."""
+        self.memo.save()
 
 
 def _without_position(pos: Pos) -> tuple[type[Pos], tuple[()]]:
@@ -177,8 +148,10 @@ class Memo(Generic[V]):
             return
         name = self.folder.name.rsplit("-", 1)[0]
         for other in self.folder.parent.glob(f"{name}-*"):
-            if other != self.folder:
+            if other.is_dir() and other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
+            elif other.is_file():  # the one pickle of the parsed files before 2026-11
+                other.unlink()
         for i, (used, previous) in enumerate(zip(self.used, self.previous, strict=True)):
             if used.keys() != previous.keys():
                 data = pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL)

@@ -103,7 +103,13 @@ def test_cache_is_keyed_by_content(base_copy: Path, tmp_path: Path) -> None:
 
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
-    cache_dir.mkdir()
-    Cache(cache_dir).path.write_bytes(b"not a pickle")
+    cache = Cache(cache_dir)
+    load_project(BASE, cache)
+    cache.save()
+    assert cache.memo.folder is not None
+    shards = list(cache.memo.folder.glob("*.pickle"))
+    assert shards
+    for shard in shards:
+        shard.write_bytes(b"not a pickle")
     project, diags = load_project(BASE, Cache(cache_dir))
     assert project is not None and diags == []

@@ -485,14 +485,7 @@ def index_pages(data: SiteData) -> list[Page]:
     ]
     pages.append(Page("themes/index.md", "Thèmes", "\n".join(lines) + "\n"))
     for t, items in themes.items():
-        here = f"themes/{t}.md"
-        body = [f"# {md(MATIERES_NIVEAU_1.get(t, t))}"]
-        body += [
-            f"- [{md(d.numero)}]({rel(here, deliberation_path(d))}) "
-            f"({md(date_to_text(f.seance.date))}) — {md(d.objet.strip())}"
-            for f, d in items
-        ]
-        pages.append(Page(here, MATIERES_NIVEAU_1.get(t, t), "\n".join(body) + "\n"))
+        pages += theme_pages(t, items)
 
     elus = sorted(project.membres, key=lambda m: (m.nom, m.prenom))
     lines = [
@@ -511,6 +504,47 @@ def index_pages(data: SiteData) -> list[Page]:
     ]
     pages.append(Page("elus/index.md", "Élus", "\n\n".join(lines) + "\n"))
     return [replace(p, search_group=None) for p in pages]
+
+
+#: A theme with more délibérations than this has one page per year: a ten-year archive put
+#: 3,000 links (400 KB) on one page, too much for a phone on a slow link.
+THEME_PAGE_MAX = 100
+
+
+def theme_pages(theme: str, items: Sequence[tuple[SeanceFiles, Deliberation]]) -> list[Page]:
+    """A theme's page: its délibérations (most recent first), or, past ``THEME_PAGE_MAX``,
+    its years, each with a page of its own (``themes/<theme>/<year>.md``)."""
+    title = MATIERES_NIVEAU_1.get(theme, theme)
+    here = f"themes/{theme}.md"
+
+    def entries(page: str, chosen: Iterable[tuple[SeanceFiles, Deliberation]]) -> list[str]:
+        return [
+            f"- [{md(d.numero)}]({rel(page, deliberation_path(d))}) "
+            f"({md(date_to_text(f.seance.date))}) — {md(d.objet.strip())}"
+            for f, d in chosen
+        ]
+
+    if len(items) <= THEME_PAGE_MAX:
+        body = [f"# {md(title)}", *entries(here, items)]
+        return [Page(here, title, "\n".join(body) + "\n")]
+    by_year: dict[int, list[tuple[SeanceFiles, Deliberation]]] = defaultdict(list)
+    for f, d in items:
+        by_year[f.seance.date.year].append((f, d))
+    years = "\n".join(
+        f"- [{year}]({theme}/{year}.md) — {len(by_year[year])} délibérations"
+        for year in sorted(by_year, reverse=True)
+    )
+    body = [f"# {md(title)}", f"{len(items)} délibérations, par année :", years]
+    pages = [Page(here, title, "\n\n".join(body) + "\n")]
+    for year, chosen in by_year.items():
+        page = f"themes/{theme}/{year}.md"
+        lines = [
+            f"# {md(title)} : {year}",
+            f"[Toutes les années]({rel(page, here)})",
+            "\n".join(entries(page, chosen)),
+        ]
+        pages.append(Page(page, f"{title} : {year}", "\n\n".join(lines) + "\n"))
+    return pages
 
 
 def donnees_page(project: Project) -> Page:
