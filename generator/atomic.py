@@ -210,9 +210,10 @@ def replace_dirs(jobs: Sequence[tuple[Path, Fill]]) -> None:
     A build changes a few files of an archive of tens of thousands: the generation before
     the current one (``previous_dir``, two builds old) is brought up to date in place
     (``sync_tree``) and takes the target's place in three renames, the current one becoming
-    the previous. A kill while it is brought up to date leaves the target as it was (the
-    next build finishes the work); a kill during the renames is repaired by
-    ``recover_dirs`` at the next run."""
+    the previous (after a first build, a copy of the new one is made: the next build, often
+    after a small edit, starts from there). A kill while it is brought up to date leaves the
+    target as it was (the next build finishes the work); a kill during the renames is
+    repaired by ``recover_dirs`` at the next run."""
     recover_dirs([target for target, _ in jobs])
     stagings: list[Path] = []
     try:
@@ -235,6 +236,9 @@ def replace_dirs(jobs: Sequence[tuple[Path, Fill]]) -> None:
             previous.rename(target)
             if old.exists():
                 old.rename(previous)
+        for (target, _), tree in zip(jobs, trees, strict=True):
+            if not previous_dir(target).exists():  # a first build: the next one starts here
+                sync_tree(tree, previous_dir(target))
     finally:
         for staging in stagings:
             shutil.rmtree(staging, ignore_errors=True)

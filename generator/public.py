@@ -7,6 +7,7 @@ Everything public (site, search index, public PDF and Word/ODT copies, open data
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from generator.model import Deliberation, Project, SeanceFiles
@@ -14,13 +15,11 @@ from generator.model import Deliberation, Project, SeanceFiles
 OCCULTE = "[occulté]"
 
 
-def _hide(text: str, passages: tuple[str, ...]) -> str:
-    for passage in passages:
-        text = text.replace(passage, OCCULTE)
-    return text
+def _hide(text: str, passages: re.Pattern[str]) -> str:
+    return passages.sub(OCCULTE, text)
 
 
-def _hide_cells(rows: tuple[tuple[Any, ...], ...], passages: tuple[str, ...]) -> Any:
+def _hide_cells(rows: tuple[tuple[Any, ...], ...], passages: re.Pattern[str]) -> Any:
     return tuple(
         tuple(_hide(c, passages) if isinstance(c, str) else c for c in row) for row in rows
     )
@@ -28,11 +27,13 @@ def _hide_cells(rows: tuple[tuple[Any, ...], ...], passages: tuple[str, ...]) ->
 
 def deliberation_to_public(d: Deliberation) -> Deliberation:
     """``d`` with its « occulter » passages replaced in every text a reader sees (not in
-    identifiers, which only link pages). Longest passages first: a name inside a longer
-    passage is hidden with it."""
+    identifiers, which only link pages), in one pass: the longest passage that starts at a
+    place wins (a name inside a longer passage is hidden with it), and the « [occulté] » put
+    in is never searched again. The result has nothing left to hide (``occulter`` empty)."""
     if not d.occulter:
         return d
-    passages = tuple(sorted((p for p in d.occulter if p), key=len, reverse=True))
+    longest_first = sorted((p for p in d.occulter if p), key=len, reverse=True)
+    passages = re.compile("|".join(map(re.escape, longest_first)) or "(?!)")
 
     def hide(text: str | None) -> str | None:
         return None if text is None else _hide(text, passages)
@@ -58,6 +59,7 @@ def deliberation_to_public(d: Deliberation) -> Deliberation:
         budget=budget,
         tableaux=tableaux,
         annexes=tuple(dataclasses.replace(a, titre=hide(a.titre)) for a in d.annexes),
+        occulter=(),
     )
 
 

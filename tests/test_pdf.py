@@ -18,6 +18,7 @@ from generator.diagnostics import RegistreError
 from generator.model import Project
 from generator.presence import seance_to_presence
 from generator.project import build, check
+from generator.public import public_project
 from generator.render.formats import date_to_text, number_to_text, time_to_text
 from generator.render.pdf import TEMPLATES, RenderSettings
 from generator.votes import vote_to_figures
@@ -353,6 +354,28 @@ def test_occulted_passages_never_reach_the_public(tmp_path: Path) -> None:
     assert seen > 50
     page = (out / "deliberations" / "2024_011" / "index.html").read_text(encoding="utf-8")
     assert "que [occulté], demeurant [occulté], propose" in page
+
+
+def test_a_passage_is_never_looked_for_inside_the_occulted_mark(base_copy: Path) -> None:
+    """Regression: the passages were replaced one after the other, so a short one was found
+    again inside the « [occulté] » put for a longer one (« cult » gave « [o[occulté]é] »),
+    and once more when the public version was made again from itself (the open-data export
+    does it)."""
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    text = delib.read_text(encoding="utf-8").replace(
+        "  La commune est propriétaire de la parcelle AB 112.",
+        "  La commune est propriétaire de la parcelle AB 112, que M. Jean MARTINEAU propose "
+        "d'acquérir pour un lieu de culte.",
+    )
+    delib.write_text(text + "occulter:\n  - M. Jean MARTINEAU\n  - cult\n", encoding="utf-8")
+    result = check(base_copy, today=TODAY)
+    assert result.ok and result.project is not None, result.diagnostics
+    public = public_project(result.project)
+    d = next(d for s in public.seances for d in s.deliberations if d.numero == "2024_011")
+    assert "que [occulté] propose d'acquérir pour un lieu de [occulté]e." in " ".join(
+        d.texte.split()
+    )
+    assert public_project(public) == public
 
 
 def test_a_passage_to_occult_that_is_not_there_is_reported(base_copy: Path) -> None:
