@@ -12,6 +12,7 @@ import hashlib
 import io
 import pickle
 import shutil
+import weakref
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,14 +75,6 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         self.memo.put(key, value)
 
-    def fingerprint(self, extra: str) -> str:
-        """A key for everything this run has read so far (and ``extra``): derived results,
-        such as the diagnostics of the rules, are cached under it."""
-        digest = hashlib.sha256(extra.encode())
-        for key in sorted(k for shard in self.memo.used for k in shard):
-            digest.update(key.encode())
-        return "derived:" + digest.hexdigest()
-
     def save(self) -> None:
         """Write the shards whose entries changed (stale entries are dropped), atomically."""
         self.memo.save()
@@ -101,6 +94,40 @@ def value_to_key(value: object, salt: str = "") -> str:
     digest = hashlib.sha256(salt.encode())
     digest.update(buffer.getbuffer())
     return digest.hexdigest()
+
+
+#: Keys remembered for values, by identity, while they live (``remember_key``).
+_KEYS: dict[int, tuple[weakref.ref[Any], str]] = {}
+
+
+def remember_key(value: object, key: str) -> None:
+    """Remember ``key`` as the hash of ``value``'s content for as long as ``value`` lives:
+    ``load_project`` gives each séance it makes the hash of its files, which it has already,
+    and the memos of a build no longer pickle the séance again (0.5 ms each, for each memo).
+    A copy made with ``dataclasses.replace`` is another object, without a key."""
+    ident = id(value)
+
+    def forget(ref: weakref.ref[Any]) -> None:
+        if _KEYS.get(ident, (None,))[0] is ref:
+            del _KEYS[ident]
+
+    _KEYS[ident] = (weakref.ref(value, forget), key)
+
+
+def known_key(value: object) -> str | None:
+    """The key remembered for ``value``, if any (it changes with every byte of its files,
+    positions included)."""
+    entry = _KEYS.get(id(value))
+    return entry[1] if entry is not None and entry[0]() is value else None
+
+
+def content_key(value: object, salt: str = "") -> str:
+    """A key of ``value``'s content and of ``salt``: from the key remembered for ``value``
+    when there is one, else ``value_to_key``."""
+    known = known_key(value)
+    if known is None:
+        return value_to_key(value, salt)
+    return hashlib.sha256(f"{salt}\0{known}".encode()).hexdigest()
 
 
 V = TypeVar("V")

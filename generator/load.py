@@ -26,7 +26,7 @@ from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
-from generator.cache import Cache
+from generator.cache import Cache, remember_key
 from generator.diagnostics import Diagnostic, Loc, error
 from generator.model import (
     Collectivite,
@@ -416,12 +416,16 @@ def load_project(
 
     collectivite = model(files.collectivite)
     membres = model(files.membres)
+    digests = {job.file: job.digest for job in jobs}
     seances = []
     for seance_path, delib_paths in files.seances:
         seance = model(seance_path)
         delibs = tuple(d for d in (model(p) for p in delib_paths) if d is not None)
         if seance is not None:
-            seances.append(SeanceFiles(seance_path.parent.name, seance, delibs))
+            made = SeanceFiles(seance_path.parent.name, seance, delibs)
+            key = "\0".join(digests.get(str(p), "") for p in (seance_path, *delib_paths))
+            remember_key(made, hashlib.sha256(key.encode()).hexdigest())
+            seances.append(made)
     if collectivite is None or membres is None:
         return None, diagnostics
     return Project(collectivite, membres.membres, tuple(seances)), diagnostics

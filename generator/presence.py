@@ -9,6 +9,7 @@ not physically there and its mandataire is (and has not withdrawn for that item)
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -109,8 +110,30 @@ def bornes_to_text(a_partir_de: str | None, jusqu_a: str | None) -> str:
     return " et ".join(parts)
 
 
+#: The attendance of each séance still alive, by identity, with the identities of the members
+#: it was computed with: the extracts, listes, pages, open data and rules of a build all need
+#: it (five times each séance at 10,000 délibérations: 1 s).
+_PRESENCES: dict[int, tuple[weakref.ref[Seance], tuple[int, ...], SeancePresence]] = {}
+
+
 def seance_to_presence(seance: Seance, membres: Mapping[str, Membre]) -> SeancePresence:
-    """Compute the attendance at every item of the order of passage."""
+    """Compute the attendance at every item of the order of passage (once for a séance and
+    members that are the same objects: both are frozen)."""
+    ident, token = id(seance), tuple(map(id, membres.values()))
+    kept = _PRESENCES.get(ident)
+    if kept is not None and kept[0]() is seance and kept[1] == token:
+        return kept[2]
+    presence = _seance_to_presence(seance, membres)
+
+    def forget(ref: weakref.ref[Seance]) -> None:
+        if _PRESENCES.get(ident, (None,))[0] is ref:
+            del _PRESENCES[ident]
+
+    _PRESENCES[ident] = (weakref.ref(seance, forget), token, presence)
+    return presence
+
+
+def _seance_to_presence(seance: Seance, membres: Mapping[str, Membre]) -> SeancePresence:
     order = passage_order(seance.ordre_de_passage)
     last = len(seance.ordre_de_passage) - 1
     spans: dict[str, list[Span]] = {}

@@ -6,8 +6,10 @@ The CLI is a thin layer over these functions; tests and other tools call them di
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import Busy, Tree, exclusive, replace_dirs
-from generator.cache import Cache, Memo, code_version
+from generator.cache import Cache, Memo, code_version, known_key
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.export.actes import default_state_file, export_actes
 from generator.export.opendata import export_json
 from generator.export.scdl import export_scdl
 from generator.jsonschema import write_schemas
 from generator.load import load_project
-from generator.model import Project
+from generator.model import Project, SeanceFiles
 from generator.public import public_project
 from generator.render.outputs import Store, store_for, write_documents
 from generator.render.pdf import Planned, RenderSettings
@@ -71,21 +73,32 @@ def check(
     if project is not None:
         progress("Vérification des règles")
         day = today or dt.date.today()
-        # the rules also look at the annexes on disk: their presence is part of the key
-        annexes = sorted(
-            os.path.normpath(os.path.join(os.path.dirname(d.pos.at.file), a.fichier))
-            for s in project.seances
-            for d in s.deliberations
-            for a in d.annexes
+        memo: Memo[list[Diagnostic]] | None = None
+        if cache_dir is not None:
+            memo = Memo.load(cache_dir, "regles", code_version())
+        # positions included: a séance's diagnostics may point into these files too
+        roster = pickle.dumps((project.collectivite, project.membres))
+        common = f"{day}|{content}|{hashlib.sha256(roster).hexdigest()}"
+
+        def key(files: SeanceFiles) -> str | None:
+            """The séance's files (positions included: the diagnostics point into them), the
+            day, the collectivité, the members, and its annexes on disk."""
+            known = known_key(files)
+            if known is None:
+                return None
+            annexes = sorted(
+                os.path.normpath(os.path.join(os.path.dirname(d.pos.at.file), a.fichier))
+                for d in files.deliberations
+                for a in d.annexes
+            )
+            state = "|".join(f"{a}={os.path.isfile(a)}:{os.path.realpath(a)}" for a in annexes)
+            return hashlib.sha256(f"{common}|{known}|{state}".encode()).hexdigest()
+
+        diagnostics += check_project(
+            project, day, os.path.isfile, str(content), os.path.realpath, memo, key
         )
-        state = "|".join(f"{a}={os.path.isfile(a)}:{os.path.realpath(a)}" for a in annexes)
-        key = cache.fingerprint(f"{day}|{content}|{code_version()}|{state}") if cache else ""
-        rules = cache.get(key) if cache is not None else None
-        if rules is None:
-            rules = check_project(project, day, os.path.isfile, str(content), os.path.realpath)
-            if cache is not None:
-                cache.put(key, rules)
-        diagnostics += rules
+        if memo is not None:
+            memo.save()
     if cache is not None:
         cache.save()
     diagnostics.sort(key=Diagnostic.sort_key)

@@ -69,6 +69,8 @@ def public_project(project: Project) -> Project:
         return project
     seances = tuple(
         SeanceFiles(s.dossier, s.seance, tuple(deliberation_to_public(d) for d in s.deliberations))
+        if any(d.occulter for d in s.deliberations)
+        else s  # the same object: what the build knows of it (its key…) still holds
         for s in project.seances
     )
     return dataclasses.replace(project, seances=seances)

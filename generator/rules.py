@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.cache import Memo
 from generator.diagnostics import Diagnostic, Loc, error, warning
 from generator.model import (
     Collectivite,
@@ -50,6 +51,8 @@ SEUIL_CINQ_JOURS = 3500
 FileExists = Callable[[str], bool]
 #: The real path of a path, symbolic links followed (``os.path.realpath``).
 Resolve = Callable[[str], str]
+#: The key of what a séance's rules depend on (None: not known, the rules run).
+SeanceKey = Callable[[SeanceFiles], str | None]
 
 
 def luhn_ok(digits: str) -> bool:
@@ -154,26 +157,26 @@ class Checker:
 
     # ----------------------------------------------------------------- entry
 
-    def run(self) -> list[Diagnostic]:
+    def run(
+        self, memo: Memo[list[Diagnostic]] | None = None, key: SeanceKey | None = None
+    ) -> list[Diagnostic]:
+        """Every rule; with ``memo`` and ``key``, the diagnostics of a séance whose key is kept
+        are taken from the memo (the rules of a séance bear on it, the collectivité and the
+        members only: the key covers them)."""
         self.check_collectivite(self.project.collectivite)
         self.check_membres()
         numeros: dict[str, Loc] = {}
         for files in self.project.seances:
-            presence = self.check_seance(files.seance)
-            s = files.seance
-            if files.deliberations and s.date > self.today:
-                self.out.append(
-                    error(
-                        "D502",
-                        s.pos.of("date"),
-                        f"la séance du {s.date:%d/%m/%Y} est dans le futur : ses délibérations "
-                        "ne peuvent pas être enregistrées avant d'avoir été votées",
-                        "Vérifiez la date de la séance ; une séance annoncée n'a pas encore de "
-                        "délibérations.",
-                    )
-                )
+            k = key(files) if key is not None and memo is not None else None
+            kept = memo.get(k) if memo is not None and k is not None else None
+            if kept is not None:
+                self.out += kept
+            else:
+                start = len(self.out)
+                self.check_seance_files(files)
+                if memo is not None and k is not None:
+                    memo.put(k, self.out[start:])
             for delib in files.deliberations:
-                self.check_deliberation(files, delib, presence)
                 first = numeros.setdefault(delib.numero, delib.pos.of("numero"))
                 if first != delib.pos.of("numero"):
                     self.out.append(
@@ -186,6 +189,24 @@ class Checker:
                         )
                     )
         return self.out
+
+    def check_seance_files(self, files: SeanceFiles) -> None:
+        """The rules of one séance and of its délibérations."""
+        presence = self.check_seance(files.seance)
+        s = files.seance
+        if files.deliberations and s.date > self.today:
+            self.out.append(
+                error(
+                    "D502",
+                    s.pos.of("date"),
+                    f"la séance du {s.date:%d/%m/%Y} est dans le futur : ses délibérations "
+                    "ne peuvent pas être enregistrées avant d'avoir été votées",
+                    "Vérifiez la date de la séance ; une séance annoncée n'a pas encore de "
+                    "délibérations.",
+                )
+            )
+        for delib in files.deliberations:
+            self.check_deliberation(files, delib, presence)
 
     # ----------------------------------------------------------------- collectivité
 
@@ -1049,7 +1070,14 @@ class Checker:
 
 
 def check_project(
-    project: Project, today: dt.date, exists: FileExists, content: str, resolve: Resolve
+    project: Project,
+    today: dt.date,
+    exists: FileExists,
+    content: str,
+    resolve: Resolve,
+    memo: Memo[list[Diagnostic]] | None = None,
+    key: SeanceKey | None = None,
 ) -> list[Diagnostic]:
-    """Every rule over a loaded project; ``content`` is the folder annexes must stay in."""
-    return Checker(project, today, exists, content, resolve).run()
+    """Every rule over a loaded project; ``content`` is the folder annexes must stay in. With
+    ``memo`` and ``key``, a séance's diagnostics are kept between runs (``Checker.run``)."""
+    return Checker(project, today, exists, content, resolve).run(memo, key)

@@ -110,7 +110,13 @@ def test_broken_case_golden(case: Path, tmp_path: Path) -> None:
     if warning_only:
         assert bcode == 0, bout
         assert site.is_dir()
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "officiel", "site"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            ".officiel-prev",  # the previous generations, for the next build
+            ".site-prev",
+            "content",
+            "officiel",
+            "site",
+        ]
     else:
         assert bcode == 1, bout
         assert "Rien n'a été écrit" in bout

@@ -6,11 +6,16 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from generator.cache import Cache
 from generator.diagnostics import Loc
 from generator.load import load_project, text_to_model
-from generator.model import Deliberation, Seance
-from tests.conftest import BASE
+from generator.model import Deliberation, Seance, SeanceFiles
+from generator.project import check
+from generator.rules import Checker
+from tests.bench.synth import write_archive
+from tests.conftest import BASE, TODAY
 
 DELIB = """\
 numero: 2024_014
@@ -113,3 +118,32 @@ def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
         shard.write_bytes(b"not a pickle")
     project, diags = load_project(BASE, Cache(cache_dir))
     assert project is not None and diags == []
+
+
+def test_rules_run_again_for_the_edited_seance_only_and_point_to_the_new_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules' diagnostics are kept per séance: after an edit (here, two lines added at the
+    top of a délibération with a wrong vote), that séance's rules run again, and every
+    diagnostic is the one a check without cache gives, at its new line."""
+    content = tmp_path / "content"
+    write_archive(content, seances=4, deliberations_per_seance=5, seed=3, inconsistencies=2)
+    cache_dir = tmp_path / "cache"
+    check(content, today=TODAY, cache_dir=cache_dir)
+    wrong = next(d for d in check(content, today=TODAY).diagnostics if d.code == "V301")
+    edited = Path(wrong.loc.file)
+    edited.write_text("# relu le 3 mars\n# par le secrétariat\n" + edited.read_text())
+    runs: list[str] = []
+    original = Checker.check_seance_files
+
+    def counted(self: Checker, files: SeanceFiles) -> None:
+        runs.append(files.dossier)
+        original(self, files)
+
+    monkeypatch.setattr(Checker, "check_seance_files", counted)
+    cached = check(content, today=TODAY, cache_dir=cache_dir)
+    assert runs == [edited.parent.parent.name]
+    fresh = check(content, today=TODAY)
+    assert [d.to_json() for d in cached.diagnostics] == [d.to_json() for d in fresh.diagnostics]
+    moved = next(d for d in cached.diagnostics if d.loc.file == wrong.loc.file)
+    assert moved.loc.line == (wrong.loc.line or 0) + 2

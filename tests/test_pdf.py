@@ -270,6 +270,8 @@ def test_failed_render_keeps_the_previous_outputs(tmp_path: Path) -> None:
     assert first.message.startswith("extrait 2024_010 : rendu impossible (unknown variable")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".officiel-prev",  # the previous generations, for the next build
+        ".site-prev",
         "content",
         "officiel",
         "site",

@@ -176,3 +176,14 @@ def test_invariants_of_presence(s: Seance) -> None:
         assert len(pt.procurations) + len(pt.lapses) == len(s.procurations)
         # each vote is cast once: by a member present, or by pouvoir for its mandant
         assert len(pt.voters()) == pt.votants
+
+
+def test_attendance_is_kept_for_the_same_seance_and_members_only() -> None:
+    """A build asks for each séance's attendance five times: it is computed once for the same
+    (frozen) séance and members, and again when the members are others."""
+    s = seance(["1"], [Presence(membre="a"), Presence(membre="b")])
+    first = seance_to_presence(s, ROSTER)
+    assert seance_to_presence(s, dict(ROSTER)) is first
+    assert first.points[0].en_exercice == 5
+    gone = ROSTER | {"e": membre("e", fin_mandat=dt.date(2024, 1, 31))}
+    assert seance_to_presence(s, gone).points[0].en_exercice == 4

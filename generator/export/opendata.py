@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.atomic import write_bytes, write_text
-from generator.cache import Memo, code_version, value_to_key
+from generator.cache import Memo, code_version, content_key, value_to_key
 from generator.diagnostics import Loc, RegistreError, error
 from generator.model import (
     Collectivite,
@@ -501,7 +501,7 @@ def export_json(project: Project, out: Path, cache: Path | None = None) -> tuple
     seances: list[bytes] = []
     deliberations: list[bytes] = []
     for files in project.seances:
-        key = value_to_key(files, common)
+        key = content_key(files, common)
         items = memo.get(key)
         if items is None:
             items = seance_to_items(project, files)

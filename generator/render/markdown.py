@@ -97,7 +97,7 @@ def _batches(indices: Sequence[int], sizes: Sequence[int]) -> Iterator[list[int]
 
 
 @functools.cache
-def _conversion_salt() -> str:
+def conversion_salt() -> str:
     """What a conversion depends on besides the text: options, Lua files, pandoc's version
     (read once: ``markdown_to_cached`` is called for every batch of a build)."""
     filters = SAFE_FILTER.read_text() + FORMATS_WRITER.read_text()
@@ -115,7 +115,7 @@ def markdown_to_cached(
     conversion: options, filters, pandoc's version) with its other formats; the misses are
     converted by ``workers`` pandoc processes at once. A large archive is converted once, then
     only the texts that changed."""
-    salt = _conversion_salt()
+    salt = conversion_salt()
 
     def path(text: str, fmt: str) -> Path | None:
         if cache is None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 import typst
 
-from generator.cache import Memo, code_version, value_to_key
+from generator.cache import Memo, code_version, content_key, value_to_key
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.presence import seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
@@ -165,7 +165,7 @@ def plan_extraits(
     for files, delibs in seances.values():
         key = ""
         if memo is not None:
-            key = value_to_key(files, common)
+            key = content_key(files, common)
             kept = memo.get(key)
             if kept is not None:
                 planned += kept

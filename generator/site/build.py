@@ -34,8 +34,8 @@ import pagefind_bin
 from generator.atomic import Tree, write_text
 from generator.cache import Memo, code_version
 from generator.model import Project
-from generator.render.markdown import markdown_to_cached
-from generator.site.pages import Page, SiteData, group_folder, project_to_pages, search_groups
+from generator.render.markdown import conversion_salt, markdown_to_cached
+from generator.site.pages import Page, group_folder, project_to_pages, search_groups
 from generator.site.render import RenderJob, render_pages, shares
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -74,14 +74,15 @@ def project_to_inputs(
 ) -> SiteInputs:
     """The site's pages; the délibérations' Markdown goes through pandoc, raw HTML disabled."""
     workers = (settings or SiteSettings()).workers
-    delibs = [d for s in project.seances for d in s.deliberations]
-    html = markdown_to_cached([d.texte for d in delibs], "html", cache, workers)
-    textes = dict(zip((d.numero for d in delibs), html, strict=True))
+
+    def convert(texts: Sequence[str]) -> list[str]:
+        return markdown_to_cached(texts, "html", cache, workers)
+
     if cache is None:
-        pages = project_to_pages(SiteData(project, textes))
+        pages = project_to_pages(project, convert)
     else:
         memo: Memo[tuple[Page, ...]] = Memo.load(cache / "site", "pages", code_version())
-        pages = project_to_pages(SiteData(project, textes), memo)
+        pages = project_to_pages(project, convert, memo, conversion_salt())
         memo.save()
     return SiteInputs(project.collectivite.nom, tuple(pages))
 

@@ -12,10 +12,10 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from generator.cache import Memo, value_to_key
+from generator.cache import Memo, content_key, value_to_key
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
 from generator.render.context import (
@@ -575,20 +575,37 @@ def donnees_page(project: Project) -> Page:
     return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
-def project_to_pages(data: SiteData, memo: Memo[tuple[Page, ...]] | None = None) -> list[Page]:
+#: Converts délibération texts (Markdown) to HTML, in order (pandoc, kept in a cache).
+Convert = Callable[[Sequence[str]], list[str]]
+
+
+def project_to_pages(
+    project: Project,
+    convert: Convert,
+    memo: Memo[tuple[Page, ...]] | None = None,
+    salt: str = "",
+) -> list[Page]:
     """Every page of the site. A séance's page and its délibérations' depend on the séance,
-    the collectivité, the members and the texts only: with ``memo`` (kept between builds by
-    the caller), they are taken from it under the hash of those, and made only when new."""
-    membres = data.membres
-    presences = {f.dossier: seance_to_presence(f.seance, membres) for f in data.project.seances}
-    pages = index_pages(data)
-    common = value_to_key((data.project.collectivite, data.project.membres))
-    for files in data.project.seances:
-        key, made = "", None
+    the collectivité, the members and the texts' conversion only (``salt``: what it depends
+    on besides the text): with ``memo`` (kept between builds by the caller), they are taken
+    from it under the hash of those, and only the other séances' texts are converted."""
+    membres = {m.id: m for m in project.membres}
+    presences = {f.dossier: seance_to_presence(f.seance, membres) for f in project.seances}
+    common = value_to_key((project.collectivite, project.membres), salt)
+    keys: dict[str, str] = {}
+    kept: dict[str, tuple[Page, ...]] = {}
+    for files in project.seances:
         if memo is not None:
-            textes = [data.textes.get(d.numero) for d in files.deliberations]
-            key = value_to_key((files, textes), common)
-            made = memo.get(key)
+            keys[files.dossier] = content_key(files, common)
+            found = memo.get(keys[files.dossier])
+            if found is not None:
+                kept[files.dossier] = found
+    delibs = [d for f in project.seances if f.dossier not in kept for d in f.deliberations]
+    html = convert([d.texte for d in delibs])
+    data = SiteData(project, dict(zip((d.numero for d in delibs), html, strict=True)))
+    pages = index_pages(data)
+    for files in project.seances:
+        made = kept.get(files.dossier)
         if made is None:
             presence = presences[files.dossier]
             made = (
@@ -596,7 +613,7 @@ def project_to_pages(data: SiteData, memo: Memo[tuple[Page, ...]] | None = None)
                 *(deliberation_page(data, files, d, presence) for d in files.deliberations),
             )
             if memo is not None:
-                memo.put(key, made)
+                memo.put(keys[files.dossier], made)
         pages += made
     pages += elu_pages(data, presences)
     pages.append(donnees_page(data.project))
