@@ -29,6 +29,10 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+#: What a folder holds after a build of its ``content/``: the outputs and their previous
+#: generations (kept for the next build), nothing half-written.
+AFTER_BUILD = [".officiel-prev", ".site-prev", "content", "officiel", "site"]
+
 #: State that builds write into content/ (the @CTES serials), not part of the sample itself.
 CONTENT_STATE = shutil.ignore_patterns("envois-actes.json")
 

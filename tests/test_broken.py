@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE, ROOT, run_cli
+from tests.conftest import AFTER_BUILD, BASE, ROOT, run_cli
 
 BROKEN = ROOT / "tests" / "broken"
 EXPECTED = "expected.txt"
@@ -110,13 +110,7 @@ def test_broken_case_golden(case: Path, tmp_path: Path) -> None:
     if warning_only:
         assert bcode == 0, bout
         assert site.is_dir()
-        assert sorted(p.name for p in tmp_path.iterdir()) == [
-            ".officiel-prev",  # the previous generations, for the next build
-            ".site-prev",
-            "content",
-            "officiel",
-            "site",
-        ]
+        assert sorted(p.name for p in tmp_path.iterdir()) == AFTER_BUILD
     else:
         assert bcode == 1, bout
         assert "Rien n'a été écrit" in bout

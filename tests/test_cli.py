@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.diagnostics import Loc
 from generator.load import text_to_model
 from generator.model import Seance
-from tests.conftest import BASE, run_cli
+from tests.conftest import AFTER_BUILD, BASE, run_cli
 
 
 def test_check_clean_project() -> None:
@@ -86,13 +86,7 @@ def test_build_writes_outputs_and_a_failed_build_keeps_them(
     assert code == 1
     assert out.endswith("Rien n'a été écrit : 3 erreur(s) à corriger d'abord.\n")
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".officiel-prev",  # the previous generations, for the next build
-        ".site-prev",
-        "content",
-        "officiel",
-        "site",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == AFTER_BUILD
 
 
 def test_new_seance_then_deliberation_checks_clean(base_copy: Path) -> None:

@@ -208,9 +208,13 @@ def test_a_bad_file_does_not_stop_a_batch(tmp_path: Path) -> None:
     assert '"status": "ok"' in reports_to_json(reports)
 
 
-def test_time_limit(tmp_path: Path) -> None:
-    reports = check_pdfs([DOCS["lannion_pv_cm_2020-06-08"]] * 2, workers=2, timeout=0.01)
-    assert all(r.status == "unreadable" and "délai" in (r.message or "") for r in reports)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_time_limit(workers: int) -> None:
+    """Regression (``workers=1``): the files were read in the calling process, with no time
+    limit: a PDF that makes the parser loop hung ``registre check-pdf --workers 1``."""
+    [report] = check_pdfs([DOCS["lannion_pv_cm_2020-06-08"]], workers=workers, timeout=0.01)
+    assert report.status == "unreadable"
+    assert report.message == "délai dépassé : analyse interrompue après 0.01 s"
 
 
 @pytest.mark.parametrize(

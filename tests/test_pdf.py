@@ -22,7 +22,7 @@ from generator.public import public_project
 from generator.render.formats import date_to_text, number_to_text, time_to_text
 from generator.render.pdf import TEMPLATES, RenderSettings
 from generator.votes import vote_to_figures
-from tests.conftest import BASE, ROOT, TODAY, sample_copy
+from tests.conftest import AFTER_BUILD, BASE, ROOT, TODAY, sample_copy
 
 GOLDEN = ROOT / "tests" / "golden" / "pdf"
 SAMPLE = ROOT / "content"
@@ -269,14 +269,7 @@ def test_failed_render_keeps_the_previous_outputs(tmp_path: Path) -> None:
     assert first.code == "G001"
     assert first.message.startswith("extrait 2024_010 : rendu impossible (unknown variable")
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".officiel-prev",  # the previous generations, for the next build
-        ".site-prev",
-        "content",
-        "officiel",
-        "site",
-        "templates",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [*AFTER_BUILD, "templates"]
 
 
 def test_unknown_font_is_an_error_not_a_fallback(tmp_path: Path) -> None:

@@ -179,13 +179,13 @@ class ReadingProcess:
 
 
 def check_pdfs(paths: list[Path], workers: int = 2, timeout: float = 60) -> list[FileReport]:
-    """Check every PDF (directories expanded) in ``workers`` processes; a file that takes more
-    than ``timeout`` seconds is reported unreadable and its process replaced."""
+    """Check every PDF (directories expanded) in ``workers`` processes (one at least: a file
+    read in this process could not be stopped); a file that takes more than ``timeout``
+    seconds is reported unreadable and its process replaced."""
     files = expand_paths(paths)
     if not files:
         return []
-    if workers <= 1:
-        return [check_pdf(p) for p in files]
+    workers = max(1, workers)
     results: dict[int, FileReport] = {}
     pending = list(enumerate(files))
     slots = [ReadingProcess() for _ in range(min(workers, len(files)))]
