@@ -375,6 +375,39 @@ def test_a_form_bomb_is_refused_quickly(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 30
 
 
+def memory_bomb(megabytes: int) -> bytes:
+    """One page whose contents (a few hundred kilobytes) unfold into ``megabytes`` of zeros."""
+    compressor = zlib.compressobj(9)
+    chunk = bytes(2**20)
+    data = b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            _stream(data, b"/Filter /FlateDecode"),
+        ]
+    )
+
+
+def test_a_memory_bomb_is_refused_within_the_reading_process_memory(tmp_path: Path) -> None:
+    """Regression: a stream was unfolded whole in memory, whatever its size (a 50 MB file of
+    zeros compressed a thousand times is 50 GB): a reading process now has a memory limit,
+    and running out of it is a status like any other, not a page read as empty."""
+    bomb = tmp_path / "bombe-memoire.pdf"
+    bomb.write_bytes(memory_bomb(512))
+    good = tmp_path / "bon.pdf"
+    good.write_bytes(SOURCES[2].read_bytes())
+    with _at_most(120):
+        reports = check_pdfs([bomb, good], workers=1, memory=384 * 2**20)
+    assert (reports[0].status, reports[0].message) == (
+        "unreadable",
+        "page 1 : mémoire dépassée pendant la lecture (PDF anormal, ou construit pour saturer "
+        "la mémoire)",
+    )
+    assert reports[1].status == "ok"
+
+
 def test_busy_and_mutated_files_in_a_batch_end_within_the_time_limit(tmp_path: Path) -> None:
     """The per-file limit of the pool stops a file that keeps the reader busy; the other files
     of the batch, mutated or not, are reported as usual."""

@@ -11,7 +11,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator.ingest import check_pdf, check_pdfs, exit_code, reports_to_json, reports_to_text
+from generator.ingest.check import text_to_report
 from generator.ingest.numbers import fold, replace_number_words
+from generator.ingest.text import PdfText, TextSettings, read_pdf
 from generator.ingest.votes import find_vote
 from tests.conftest import ROOT, SHARED
 
@@ -159,7 +161,7 @@ BAD_REPORTS = {
     "malforme.pdf": ("unreadable", "PDF endommagé, illisible (PDFSyntaxError)"),
     "image.pdf": (
         "no_text_layer",
-        "3 page(s), 0 lettres seulement : document scanné sans couche texte ; la "
+        "3 page(s) lue(s), 0 lettres seulement : document scanné sans couche texte ; la "
         "reconnaissance de caractères (OCR) n'est pas prise en charge",
     ),
     # tests/fixtures/ingest-bad (README.md there says how they were made)
@@ -1038,3 +1040,19 @@ def test_a_vote_by_majority_without_figures() -> None:
         None,
     )
     assert find_vote("Est élu le candidat qui l'emporte à la majorité absolue des suffrages.").empty
+
+
+def test_damaged_pages_are_named_and_do_not_make_a_scan() -> None:
+    """Regression: a page pdfminer could not draw counted as a page without letters, so a
+    two-page délibération with thirteen damaged pages was reported « document scanné »."""
+    path = DOCS["bourg-en-bresse_delib_2016-02-01_n2016-02-16"]
+    settings = TextSettings()
+    pdf = read_pdf(path, settings)
+    damaged = PdfText(pdf.pages + 13, pdf.lines, pdf.letters, damaged=list(range(3, 16)))
+    report = text_to_report(path.name, damaged, settings)
+    whole = check_pdf(path)
+    assert report.status == whole.status == "ok"
+    assert report.message == (
+        "page(s) endommagée(s), non lue(s) : 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15"
+    )
+    assert report.deliberations == whole.deliberations

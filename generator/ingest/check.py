@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from generator.ingest.crosscheck import crosscheck
 from generator.ingest.report import DelibReport, FileReport
 from generator.ingest.sections import parse_document
-from generator.ingest.text import PdfError, TextSettings, read_pdf
+from generator.ingest.text import OUT_OF_MEMORY, PdfError, PdfText, TextSettings, read_pdf
 
 
 def check_pdf(path: Path, settings: TextSettings | None = None) -> FileReport:
@@ -24,19 +25,29 @@ def check_pdf(path: Path, settings: TextSettings | None = None) -> FileReport:
         pdf = read_pdf(path, settings)
     except PdfError as exc:
         return FileReport(name, exc.status, exc.message)
+    except MemoryError:
+        return FileReport(name, "unreadable", OUT_OF_MEMORY)
     except Exception as exc:  # a parser bug must not stop a batch
         return FileReport(name, "unreadable", f"erreur de lecture ({type(exc).__name__}: {exc})")
-    if pdf.letters < settings.min_letters_per_page * pdf.pages:
+    return text_to_report(name, pdf, settings)
+
+
+def text_to_report(name: str, pdf: PdfText, settings: TextSettings) -> FileReport:
+    """The report of a PDF's text: parsed and cross-checked, or why it could not be."""
+    readable = pdf.pages - len(pdf.damaged)  # a damaged page has no letters, nor a scan
+    if pdf.letters < settings.min_letters_per_page * readable:
         return FileReport(
             name,
             "no_text_layer",
-            f"{pdf.pages} page(s), {pdf.letters} lettres seulement : document scanné sans "
-            "couche texte ; la reconnaissance de caractères (OCR) n'est pas prise en charge",
+            f"{readable} page(s) lue(s), {pdf.letters} lettres seulement : document scanné "
+            "sans couche texte ; la reconnaissance de caractères (OCR) n'est pas prise en charge",
             pages=pdf.pages,
         )
     try:
         doc = parse_document(pdf)
         check = crosscheck(doc)
+    except MemoryError:
+        return FileReport(name, "unreadable", OUT_OF_MEMORY, pages=pdf.pages)
     except Exception as exc:
         return FileReport(
             name, "unreadable", f"erreur d'analyse ({type(exc).__name__}: {exc})", pages=pdf.pages
@@ -67,10 +78,12 @@ def check_pdf(path: Path, settings: TextSettings | None = None) -> FileReport:
         status, message = "incoherent", None
     else:
         status, message = "ok", None
-    if pdf.truncated:
-        message = (message + " ; " if message else "") + (
-            f"seules les {settings.max_pages} premières pages ont été lues"
-        )
+    notes = [f"seules les {settings.max_pages} premières pages ont été lues"] * pdf.truncated
+    if pdf.damaged:
+        pages = ", ".join(map(str, pdf.damaged))
+        notes.append(f"page(s) endommagée(s), non lue(s) : {pages}")
+    if notes:
+        message = " ; ".join([message, *notes] if message else notes)
     return FileReport(
         name,
         status,
@@ -100,9 +113,16 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return [p for p in out if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
 
-def _serve(fd: int) -> None:
+#: The address space a reading process may use: a PDF of a few megabytes can unfold into
+#: gigabytes (a stream of zeros compressed a thousand times): past this, its reading fails
+#: (``MemoryError``) instead of taking the machine's memory from everything else.
+MEMORY_LIMIT = 2 * 2**30
+
+
+def _serve(fd: int, memory: int) -> None:
     """The loop of a reading process: a job is ``(index, path)``, the answer
     ``(index, report)``; ``None`` or a closed socket ends it."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     conn = Connection(fd)
     try:
         while (job := conn.recv()) is not None:
@@ -126,11 +146,12 @@ class ReadingProcess:
     process is daemonic and may not have ``multiprocessing`` children.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, memory: int = MEMORY_LIMIT) -> None:
         parent, child = socket.socketpair()
         fd = child.fileno()
+        code = f"from generator.ingest.check import _serve; _serve({fd}, {memory})"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", f"from generator.ingest.check import _serve; _serve({fd})"],
+            [sys.executable, "-c", code],
             pass_fds=[fd],
             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )
@@ -178,17 +199,19 @@ class ReadingProcess:
         self.conn.close()
 
 
-def check_pdfs(paths: list[Path], workers: int = 2, timeout: float = 60) -> list[FileReport]:
+def check_pdfs(
+    paths: list[Path], workers: int = 2, timeout: float = 60, memory: int = MEMORY_LIMIT
+) -> list[FileReport]:
     """Check every PDF (directories expanded) in ``workers`` processes (one at least: a file
-    read in this process could not be stopped); a file that takes more than ``timeout``
-    seconds is reported unreadable and its process replaced."""
+    read in this process could not be stopped) of at most ``memory`` bytes each; a file that
+    takes more than ``timeout`` seconds is reported unreadable and its process replaced."""
     files = expand_paths(paths)
     if not files:
         return []
     workers = max(1, workers)
     results: dict[int, FileReport] = {}
     pending = list(enumerate(files))
-    slots = [ReadingProcess() for _ in range(min(workers, len(files)))]
+    slots = [ReadingProcess(memory) for _ in range(min(workers, len(files)))]
     try:
         while len(results) < len(files):
             for slot in slots:
@@ -206,12 +229,12 @@ def check_pdfs(paths: list[Path], workers: int = 2, timeout: float = 60) -> list
                     if report is None:
                         report = slot.crashed()
                         slot.stop(kill=True)
-                        slots[i] = ReadingProcess()
+                        slots[i] = ReadingProcess(memory)
                     results[index] = report
                 elif now - slot.started > timeout:
                     results[index] = timed_out(slot.job[1].name, timeout)
                     slot.stop(kill=True)
-                    slots[i] = ReadingProcess()
+                    slots[i] = ReadingProcess(memory)
     finally:
         for slot in slots:
             slot.stop()

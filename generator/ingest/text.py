@@ -67,9 +67,17 @@ class PdfText:
     lines: list[Line] = field(default_factory=list)
     letters: int = 0
     truncated: bool = False
+    #: Pages whose drawing could not be read (counted in ``pages``, without letters).
+    damaged: list[int] = field(default_factory=list)
 
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
+
+
+#: A reading that ran out of memory (``check.MEMORY_LIMIT`` in a reading process).
+OUT_OF_MEMORY = (
+    "mémoire dépassée pendant la lecture (PDF anormal, ou construit pour saturer la mémoire)"
+)
 
 
 class PdfError(Exception):
@@ -201,6 +209,8 @@ def _open(data: bytes) -> Any:
         raise PdfError(
             "unreadable", "PDF chiffré par une méthode non prise en charge (certificat…)"
         ) from exc
+    except MemoryError:
+        raise
     except Exception as exc:  # pdfminer raises many types on damaged files
         raise _damaged(data, exc) from exc
 
@@ -250,19 +260,23 @@ def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
                     f"page {number} : plus de {budget} opérations de dessin, lecture arrêtée "
                     "(PDF anormal ou construit pour bloquer la lecture)",
                 ) from exc
+            except MemoryError:
+                raise PdfError("unreadable", f"page {number} : {OUT_OF_MEMORY}") from None
             except Exception:
-                continue  # a damaged page: keep the others
+                result.damaged.append(number)  # a damaged page: keep the others
+                result.pages = number
+                continue
             box = page.mediabox or (0, 0, 595, 842)
             height = float(box[3])
             chars = [(x0, x1, height - y, size, t) for x0, x1, y, size, t in device.chars]
             result.letters += sum(1 for c in chars if c[4].isalnum())
             result.lines.extend(page_chars_to_lines(chars, number, settings))
             result.pages = number
-    except PdfError:
+    except (PdfError, MemoryError):
         raise
     except Exception as exc:
         if result.pages == 0:
             raise _damaged(data, exc) from exc
-    if result.pages == 0:
+    if result.pages == len(result.damaged):
         raise PdfError("unreadable", "le PDF ne contient aucune page lisible")
     return result
