@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache
+from generator.cache import Cache, content_key, known_key, value_to_key
 from generator.diagnostics import Loc
 from generator.load import load_project, text_to_model
 from generator.model import Deliberation, Seance, SeanceFiles
@@ -147,3 +148,20 @@ def test_rules_run_again_for_the_edited_seance_only_and_point_to_the_new_lines(
     assert [d.to_json() for d in cached.diagnostics] == [d.to_json() for d in fresh.diagnostics]
     moved = next(d for d in cached.diagnostics if d.loc.file == wrong.loc.file)
     assert moved.loc.line == (wrong.loc.line or 0) + 2
+
+
+def test_a_loaded_seance_has_the_key_of_its_files_and_a_copy_has_none() -> None:
+    """Memos key a séance by the hash of its files (``remember_key``); a copy made with
+    ``dataclasses.replace`` (an edited séance, in a benchmark or a tool) is another object and
+    must be keyed by its content, or it would be served what was made for the original."""
+    project, _ = load_project(BASE)
+    assert project is not None
+    files = project.seances[0]
+    assert known_key(files) is not None
+    first = files.deliberations[0]
+    edited = dataclasses.replace(
+        files, deliberations=(dataclasses.replace(first, objet="Autre objet"),)
+    )
+    assert known_key(edited) is None
+    assert content_key(edited, "salt") != content_key(files, "salt")
+    assert content_key(edited, "salt") == value_to_key(edited, "salt")
