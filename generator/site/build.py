@@ -282,6 +282,7 @@ def build_site(
     warnings = _render(jobs)
     if warnings:
         raise SiteBuildError("\n".join(warnings))
+    del texts, todo, jobs  # the pages' Markdown: not needed by the indexing, which peaks
     kept.save(keys)
     out.add_folder(kept.html)
     bundles = index_search(

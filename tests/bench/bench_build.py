@@ -1,7 +1,9 @@
 """``make bench``: the whole ``registre build`` on synthetic archives, cold and after one edit.
 
 For each size N (délibérations, N/20 séances of 20), in a fresh interpreter: the archive is
-generated (not timed), then timed:
+generated (not timed), then timed, each build in a fresh interpreter of its own (what a user's
+``registre build`` is; the benchmark's process, with the archive it generated, is not
+measured):
 
 cold  ``registre build`` with an empty cache: check, extract PDFs (public and official), Word
       and OpenDocument copies, listes, site (pages, mkdocs-material, Pagefind), SCDL and JSON
@@ -32,17 +34,17 @@ if str(ROOT) not in sys.path:  # run as a script: make ``tests`` and ``generator
 
 from ruamel.yaml import YAML  # noqa: E402
 
-from tests.bench.measure import PeakMemory, reference_seconds, run  # noqa: E402
+from tests.bench.measure import PeakMemory, in_child, reference_seconds, run  # noqa: E402
 
 PER_SEANCE = 20
 TODAY = dt.date(2026, 11, 22)
 
 
 def _timed_build(
-    content: Path, folder: Path, memory: PeakMemory | None = None
+    content: Path, folder: Path, stage_file: Path | None = None
 ) -> tuple[float, dict[str, float]]:
     """``build`` of ``content`` into ``folder/site``: its duration, and each stage's (the stage
-    is also told to ``memory``)."""
+    is also written into ``stage_file``, for ``PeakMemory``)."""
     from generator.project import build
 
     stages: list[tuple[str, float]] = []
@@ -50,8 +52,8 @@ def _timed_build(
 
     def progress(message: str) -> None:
         stages.append((message.split(" (")[0], time.perf_counter() - start))
-        if memory is not None:
-            memory.stage = stages[-1][0]
+        if stage_file is not None:
+            stage_file.write_text(stages[-1][0], encoding="utf-8")
 
     build(content, folder / "site", today=TODAY, cache_dir=folder / "cache", progress=progress)
     total = time.perf_counter() - start
@@ -69,15 +71,16 @@ def measure(size: int) -> dict[str, object]:
         folder = Path(tmp)
         content = folder / "content"
         write_archive(content, size // PER_SEANCE, PER_SEANCE, seed=5)
-        with PeakMemory() as memory:
-            cold, stages = _timed_build(content, folder, memory)
+        stage_file = folder / "stage"
+        with PeakMemory(children_only=True, stage_file=stage_file) as memory:
+            cold, stages = in_child(_timed_build, content, folder, stage_file)
         files = sorted((content / "seances").glob("*/deliberations/*.yml"))
         edited = files[len(files) // 2]
         yaml = YAML()  # round trip: the file stays as written but for the objet
         data = yaml.load(edited)
         data["objet"] = "(rectifié) " + data["objet"]
         yaml.dump(data, edited)
-        edit, edit_stages = _timed_build(content, folder)
+        edit, edit_stages = in_child(_timed_build, content, folder)
         return {
             "size": size,
             "reference": reference,

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
+T = TypeVar("T")
 
 
 def _pss(pid: int) -> int:
@@ -52,20 +56,34 @@ def _tree(root: int) -> dict[int, int]:
 
 class PeakMemory:
     """The largest memory of this process and its descendants while the block runs (the sum
-    of their PSS, sampled every 0.1 s)."""
+    of their PSS, sampled every 0.1 s); with ``children_only``, of its descendants only (the
+    measured work runs in a child: ``in_child``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, children_only: bool = False, stage_file: Path | None = None) -> None:
         self.peak = 0
-        #: What the measured code is doing (set by the caller): the peak is kept per stage.
+        #: What the measured code is doing (set by the caller, or written into ``stage_file``
+        #: by a child): the peak is kept per stage.
         self.stage = ""
+        self.stage_file = stage_file
+        self.children_only = children_only
         self.stages: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
+    def _current_stage(self) -> str:
+        if self.stage_file is None:
+            return self.stage
+        try:
+            return self.stage_file.read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
             tree = _tree(os.getpid())
-            stage = self.stage
+            if self.children_only:
+                del tree[os.getpid()]
+            stage = self._current_stage()
             # the PSS costs ~30 ms to read for a large tree: only when the resident size (never
             # below it) could beat the stage's peak, or the sampler would eat a core
             if sum(tree.values()) <= self.stages.get(stage, 0):
@@ -81,6 +99,13 @@ class PeakMemory:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def in_child(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a fresh interpreter, as a user's ``registre build`` runs: without
+    what the benchmark's own process holds (the archive it generated, the reference run)."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
 
 
 def reference_seconds(rounds: int = 2) -> float:
