@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import Busy, Tree, exclusive, replace_dirs
-from generator.cache import Cache, Memo, code_version, known_key
+from generator.cache import Cache, Memo, code_version, known_key, release_freed_memory
 from generator.diagnostics import Diagnostic, Loc, RegistreError, Severity, error, has_errors
 from generator.export.actes import default_state_file, export_actes
 from generator.export.opendata import export_json
@@ -132,6 +132,7 @@ def build(
         write_public_documents(public, tree, staging, store, progress, settings, plans)
         if plans is not None:  # the official extracts came first: free the memo for the site
             plans.save()
+        release_freed_memory()
         progress("Site public")
         build_site(public, tree, cache=store.texts)
         progress("Schémas JSON du format")
