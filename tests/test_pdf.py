@@ -19,8 +19,9 @@ from generator.model import Project
 from generator.presence import seance_to_presence
 from generator.project import build, check
 from generator.public import public_project
+from generator.render import pdf as render_pdf
 from generator.render.formats import date_to_text, number_to_text, time_to_text
-from generator.render.pdf import TEMPLATES, RenderSettings
+from generator.render.pdf import TEMPLATES, RenderSettings, template_digest
 from generator.votes import vote_to_figures
 from tests.conftest import AFTER_BUILD, BASE, ROOT, TODAY, sample_copy
 
@@ -416,3 +417,15 @@ def test_an_edit_renders_again_only_the_extracts_it_changes(
     _write(membres, membres.read_text(encoding="utf-8").replace("nom: BLANC", "nom: BLANC-ROUX"))
     assert rebuild() == ["Extraits PDF (2 à produire sur 2)", "Extraits PDF (0 à produire sur 2)"]
     assert "BLANC-ROUX" in "".join(pdf_text(tmp_path / "officiel" / "extraits" / "2024_011.pdf"))
+
+
+def test_a_new_pandoc_or_lua_writer_renders_the_extracts_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Regression: an extract's key held the code, Typst and the templates, not the texts'
+    conversion: after an upgrade of pandoc or a change of the Lua writer (not Python, so not in
+    ``code_version``), the PDFs and their Word/ODT copies kept the text converted before."""
+    settings = RenderSettings()
+    before = template_digest(settings, "extrait.typ.j2")
+    monkeypatch.setattr(render_pdf, "conversion_salt", lambda: "pandoc 9.9, formats.lua modifié")
+    assert template_digest(settings, "extrait.typ.j2") != before

@@ -26,7 +26,7 @@ from generator.cache import Memo, code_version, content_key, value_to_key
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.presence import seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
-from generator.render.markdown import markdown_to_cached
+from generator.render.markdown import conversion_salt, markdown_to_cached
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -81,8 +81,12 @@ class Document:
 
 
 def template_digest(settings: RenderSettings, *names: str) -> str:
+    """What a document depends on besides its own inputs: the code, Typst, the templates, and
+    the texts' conversion (pandoc's version, the Lua filters: not Python, so not in
+    ``code_version``)."""
     digest = hashlib.sha256(code_version().encode())
     digest.update(str(getattr(typst, "__version__", "")).encode())
+    digest.update(conversion_salt().encode())
     for name in names:
         digest.update((settings.templates / name).read_bytes())
     return digest.hexdigest()
