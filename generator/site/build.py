@@ -5,8 +5,9 @@ The pages come from ``pages.py``. Under ``mkdocs serve`` (or a bare ``mkdocs bui
 for a large archive: the texts' HTML is kept by text hash, each rendered page is kept under
 the hash of its Markdown in the cache's ``site/`` folder, and only the pages whose Markdown
 changed (and all of them when the theme, ``mkdocs.yml`` or the collectivité's name changed)
-go through mkdocs again, shared among worker processes (``render.py``). The output folder is
-then filled with hard links to the kept pages and to the documents.
+go through mkdocs again, shared among worker processes (``render.py``). The kept pages and
+search bundles are then added to the output's ``Tree``, beside the documents (the caller links
+them into the output folder: ``atomic.sync_tree``).
 
 Pagefind's index is split in small fragments: the first search loads a few hundred kilobytes
 whatever the size of the archive (mkdocs-material's own index is one file that grows with it).
