@@ -21,10 +21,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from generator.atomic import Tree, sync_tree, write_text
+from generator.cache import Memo, code_version
 from generator.diagnostics import format_diagnostics
 from generator.project import check, write_public_documents
 from generator.public import public_project
 from generator.render.outputs import store_for
+from generator.render.pdf import Planned
 from generator.site import build as site_build
 from generator.site.pages import Page
 
@@ -45,8 +47,12 @@ def preview_inputs(root: Path) -> tuple[site_build.SiteInputs, Path, list[str]]:
     public = public_project(result.project)
     documents = cache / "apercu"
     tree = Tree()
+    # the extracts of each séance, kept between reloads (apart from the build's, which also
+    # holds the official ones: each keeps only what it used)
+    plans: Memo[tuple[Planned, ...]] = Memo.load(cache / "documents", "apercu", code_version())
     with store_for(cache) as store, tempfile.TemporaryDirectory(dir=cache) as tmp:
-        write_public_documents(public, tree, Path(tmp), store, _quiet)
+        write_public_documents(public, tree, Path(tmp), store, _quiet, plans=plans)
+        plans.save()
         sync_tree(tree, documents)  # the documents that changed, in place: a preview
     return site_build.project_to_inputs(public, cache), documents, sorted(tree.files)
 
