@@ -345,18 +345,22 @@ def form_bomb(levels: int = 9, fanout: int = 10) -> bytes:
     return _pdf(objects)
 
 
-def busy_page(operators: int = 2_000_000) -> bytes:
-    """One page whose compressed contents (8 KB) unfold into millions of « q Q » operators:
-    nothing drawn, half a minute of work for pdfminer."""
-    data = zlib.compress(b"q Q " * operators, 9)
+def _one_page(compressed_contents: bytes) -> bytes:
+    """A PDF of one page whose contents are ``compressed_contents`` (Flate)."""
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            _stream(data, b"/Filter /FlateDecode"),
+            _stream(compressed_contents, b"/Filter /FlateDecode"),
         ]
     )
+
+
+def busy_page(operators: int = 2_000_000) -> bytes:
+    """One page whose compressed contents (8 KB) unfold into millions of « q Q » operators:
+    nothing drawn, half a minute of work for pdfminer."""
+    return _one_page(zlib.compress(b"q Q " * operators, 9))
 
 
 def test_a_form_bomb_is_refused_quickly(tmp_path: Path) -> None:
@@ -379,14 +383,8 @@ def memory_bomb(megabytes: int) -> bytes:
     """One page whose contents (a few hundred kilobytes) unfold into ``megabytes`` of zeros."""
     compressor = zlib.compressobj(9)
     chunk = bytes(2**20)
-    data = b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
-    return _pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            _stream(data, b"/Filter /FlateDecode"),
-        ]
+    return _one_page(
+        b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
     )
 
 
