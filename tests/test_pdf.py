@@ -161,6 +161,20 @@ def test_liste_des_deliberations_in_order_of_passage(sample_site: tuple[Project,
     assert "2024_003 6 " in text
 
 
+def test_a_liste_follows_an_edit_with_the_cache_kept(tmp_path: Path) -> None:
+    """The listes are kept per séance between builds: the one whose délibération changed is
+    made again, with the new objet, and the previous one is not served."""
+    content = _base_with(tmp_path)
+    cache = tmp_path / "cache"
+    build(content, tmp_path / "site", today=TODAY, cache_dir=cache)
+    delib = content / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    delib.write_text(delib.read_text(encoding="utf-8").replace("objet: Tarifs", "objet: Prix"))
+    build(content, tmp_path / "site", today=TODAY, cache_dir=cache)
+    text = " ".join(" ".join(pdf_text(tmp_path / "site" / "listes" / "2024-05-16.pdf")).split())
+    assert "Prix de la cantine scolaire" in text
+    assert "Tarifs de la cantine" not in text
+
+
 # ---------------------------------------------------------------- hostile and extreme input
 
 

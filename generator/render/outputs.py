@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import Tree, write_bytes
-from generator.cache import Memo
+from generator.cache import Memo, code_version, content_key, value_to_key
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project
 from generator.render.context import Extrait, seance_to_liste
@@ -175,13 +175,22 @@ def write_office(
 
 
 def _write_listes(project: Project, out: Tree, store: Store, settings: RenderSettings) -> None:
+    """The liste of each séance; the key of each is kept in the store's folder under the key
+    of the séance (its files, the collectivité, the members, the template): a build makes
+    again the listes of the séances that changed only."""
     digest = template_digest(settings, "liste.typ.j2")
     template = environment(settings).get_template("liste.typ.j2")
+    memo: Memo[str] = Memo.load(store.folder, "listes", code_version())
+    common = value_to_key((project.collectivite, project.membres), digest)
     documents = []
     for files in project.seances:
-        liste = seance_to_liste(project, files)
-        key = input_key(digest, liste)
-        source = "" if store.has(key, ".pdf") else template.render(l=liste)
+        seance_key = content_key(files, common)
+        key, source = memo.get(seance_key), ""
+        if key is None or not store.has(key, ".pdf"):
+            liste = seance_to_liste(project, files)
+            key = input_key(digest, liste)
+            source = "" if store.has(key, ".pdf") else template.render(l=liste)
+        memo.put(seance_key, key)
         documents.append((files, Document(files.dossier, key, source)))
     todo = [doc for _, doc in documents if doc.source]
     failures = compile_into(store, todo, len(todo), settings)
@@ -189,5 +198,6 @@ def _write_listes(project: Project, out: Tree, store: Store, settings: RenderSet
         raise RegistreError(
             [_failure(None, doc.name, f"liste de la séance {doc.name}", m) for doc, m in failures]
         )
+    memo.save()
     for _, doc in documents:
         out.link(f"listes/{doc.name}.pdf", store.name(doc.key, ".pdf"))
