@@ -13,15 +13,18 @@ import hashlib
 import io
 import pickle
 import shutil
-import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from generator.atomic import write_bytes
 from generator.diagnostics import Pos
+from generator.identity import ByIdentity
+
+if TYPE_CHECKING:
+    from generator.model import Project, SeanceFiles
 
 _PACKAGE = Path(__file__).parent
 
@@ -107,7 +110,7 @@ def value_to_key(value: object, salt: str = "") -> str:
 
 
 #: Keys remembered for values, by identity, while they live (``remember_key``).
-_KEYS: dict[int, tuple[weakref.ref[Any], str]] = {}
+_KEYS: ByIdentity[str] = ByIdentity()
 
 
 def remember_key(value: object, key: str) -> None:
@@ -115,20 +118,13 @@ def remember_key(value: object, key: str) -> None:
     ``load_project`` gives each séance it makes the hash of its files, which it has already,
     and the memos of a build no longer pickle the séance again (0.5 ms each, for each memo).
     A copy made with ``dataclasses.replace`` is another object, without a key."""
-    ident = id(value)
-
-    def forget(ref: weakref.ref[Any]) -> None:
-        if _KEYS.get(ident, (None,))[0] is ref:
-            del _KEYS[ident]
-
-    _KEYS[ident] = (weakref.ref(value, forget), key)
+    _KEYS.put(value, key)
 
 
 def known_key(value: object) -> str | None:
     """The key remembered for ``value``, if any (it changes with every byte of its files,
     positions included)."""
-    entry = _KEYS.get(id(value))
-    return entry[1] if entry is not None and entry[0]() is value else None
+    return _KEYS.get(value)
 
 
 def content_key(value: object, salt: str = "") -> str:
@@ -138,6 +134,14 @@ def content_key(value: object, salt: str = "") -> str:
     if known is None:
         return value_to_key(value, salt)
     return hashlib.sha256(f"{salt}\0{known}".encode()).hexdigest()
+
+
+def seance_keys(project: Project, salt: str = "") -> Callable[[SeanceFiles], str]:
+    """The memo key of each séance of ``project``: of its files, of the collectivité and the
+    members, and of ``salt`` (what else the memo's values depend on: a template, the texts'
+    conversion…)."""
+    common = value_to_key((project.collectivite, project.membres), salt)
+    return lambda files: content_key(files, common)
 
 
 V = TypeVar("V")

@@ -9,10 +9,10 @@ not physically there and its mandataire is (and has not withdrawn for that item)
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from generator.identity import ByIdentity
 from generator.model import Membre, Procuration, Seance
 
 
@@ -110,26 +110,21 @@ def bornes_to_text(a_partir_de: str | None, jusqu_a: str | None) -> str:
     return " et ".join(parts)
 
 
-#: The attendance of each séance still alive, by identity, with the identities of the members
-#: it was computed with: the extracts, listes, pages, open data and rules of a build all need
-#: it (five times each séance at 10,000 délibérations: 1 s).
-_PRESENCES: dict[int, tuple[weakref.ref[Seance], tuple[int, ...], SeancePresence]] = {}
+#: The attendance of each séance still alive, with the identities of the members it was
+#: computed with: the extracts, listes, pages, open data and rules of a build all need it (five
+#: times each séance at 10,000 délibérations: 1 s).
+_PRESENCES: ByIdentity[tuple[tuple[int, ...], SeancePresence]] = ByIdentity()
 
 
 def seance_to_presence(seance: Seance, membres: Mapping[str, Membre]) -> SeancePresence:
     """Compute the attendance at every item of the order of passage (once for a séance and
     members that are the same objects: both are frozen)."""
-    ident, token = id(seance), tuple(map(id, membres.values()))
-    kept = _PRESENCES.get(ident)
-    if kept is not None and kept[0]() is seance and kept[1] == token:
-        return kept[2]
+    token = tuple(map(id, membres.values()))
+    kept = _PRESENCES.get(seance)
+    if kept is not None and kept[0] == token:
+        return kept[1]
     presence = _seance_to_presence(seance, membres)
-
-    def forget(ref: weakref.ref[Seance]) -> None:
-        if _PRESENCES.get(ident, (None,))[0] is ref:
-            del _PRESENCES[ident]
-
-    _PRESENCES[ident] = (weakref.ref(seance, forget), token, presence)
+    _PRESENCES.put(seance, (token, presence))
     return presence
 
 

@@ -28,7 +28,7 @@ from generator.model import Project, SeanceFiles
 from generator.public import public_project
 from generator.render.outputs import Store, store_for, write_documents
 from generator.render.pdf import Planned, RenderSettings
-from generator.rules import check_project
+from generator.rules import SeanceRules, check_project
 from generator.site.build import build_site
 
 #: Called with a short French description of each step, for progress display.
@@ -74,28 +74,14 @@ def check(
         progress("Vérification des règles")
         day = today or dt.date.today()
         memo: Memo[list[Diagnostic]] | None = None
+        kept = None
         if cache_dir is not None:
             memo = Memo.load(cache_dir, "regles", code_version())
-        # positions included: a séance's diagnostics may point into these files too
-        roster = pickle.dumps((project.collectivite, project.membres))
-        common = f"{day}|{content}|{hashlib.sha256(roster).hexdigest()}"
-
-        def key(files: SeanceFiles) -> str | None:
-            """The séance's files (positions included: the diagnostics point into them), the
-            day, the collectivité, the members, and its annexes on disk."""
-            known = known_key(files)
-            if known is None:
-                return None
-            annexes = sorted(
-                os.path.normpath(os.path.join(os.path.dirname(d.pos.at.file), a.fichier))
-                for d in files.deliberations
-                for a in d.annexes
-            )
-            state = "|".join(f"{a}={os.path.isfile(a)}:{os.path.realpath(a)}" for a in annexes)
-            return hashlib.sha256(f"{common}|{known}|{state}".encode()).hexdigest()
-
+            # positions included: a séance's diagnostics may point into these files too
+            roster = pickle.dumps((project.collectivite, project.membres))
+            kept = _kept_rules(memo, f"{day}|{content}|{hashlib.sha256(roster).hexdigest()}")
         diagnostics += check_project(
-            project, day, os.path.isfile, str(content), os.path.realpath, memo, key
+            project, day, os.path.isfile, str(content), os.path.realpath, kept
         )
         if memo is not None:
             memo.save()
@@ -103,6 +89,36 @@ def check(
         cache.save()
     diagnostics.sort(key=Diagnostic.sort_key)
     return CheckResult(project, diagnostics)
+
+
+def _kept_rules(memo: Memo[list[Diagnostic]], common: str) -> SeanceRules:
+    """A séance's diagnostics from ``memo`` when its key is there, under the key of its files
+    (positions included: the diagnostics point into them), of ``common`` (the day, the content
+    folder, the collectivité and the members) and of its annexes on disk."""
+
+    def key(files: SeanceFiles) -> str | None:
+        known = known_key(files)
+        if known is None:
+            return None
+        annexes = sorted(
+            os.path.normpath(os.path.join(os.path.dirname(d.pos.at.file), a.fichier))
+            for d in files.deliberations
+            for a in d.annexes
+        )
+        state = "|".join(f"{a}={os.path.isfile(a)}:{os.path.realpath(a)}" for a in annexes)
+        return hashlib.sha256(f"{common}|{known}|{state}".encode()).hexdigest()
+
+    def kept(files: SeanceFiles, compute: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
+        k = key(files)
+        if k is None:
+            return compute()
+        found = memo.get(k)
+        if found is None:
+            found = compute()
+            memo.put(k, found)
+        return found
+
+    return kept
 
 
 def build(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import posixpath
 import re
 from collections import Counter
@@ -16,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.cache import Memo
 from generator.diagnostics import Diagnostic, Loc, error, warning
 from generator.model import (
     Collectivite,
@@ -51,8 +51,9 @@ SEUIL_CINQ_JOURS = 3500
 FileExists = Callable[[str], bool]
 #: The real path of a path, symbolic links followed (``os.path.realpath``).
 Resolve = Callable[[str], str]
-#: The key of what a séance's rules depend on (None: not known, the rules run).
-SeanceKey = Callable[[SeanceFiles], str | None]
+#: A séance's diagnostics: those ``compute`` (its second argument) finds, or the ones a caller
+#: kept for the same séance (``project.check`` keeps them between runs).
+SeanceRules = Callable[[SeanceFiles, Callable[[], list[Diagnostic]]], list[Diagnostic]]
 
 
 def luhn_ok(digits: str) -> bool:
@@ -157,25 +158,15 @@ class Checker:
 
     # ----------------------------------------------------------------- entry
 
-    def run(
-        self, memo: Memo[list[Diagnostic]] | None = None, key: SeanceKey | None = None
-    ) -> list[Diagnostic]:
-        """Every rule; with ``memo`` and ``key``, the diagnostics of a séance whose key is kept
-        are taken from the memo (the rules of a séance bear on it, the collectivité and the
-        members only: the key covers them)."""
+    def run(self, seance_rules: SeanceRules | None = None) -> list[Diagnostic]:
+        """Every rule; a séance's own rules (``check_seance_files``: they bear on it, the
+        collectivité and the members only) go through ``seance_rules`` when given."""
         self.check_collectivite(self.project.collectivite)
         self.check_membres()
         numeros: dict[str, Loc] = {}
         for files in self.project.seances:
-            k = key(files) if key is not None and memo is not None else None
-            kept = memo.get(k) if memo is not None and k is not None else None
-            if kept is not None:
-                self.out += kept
-            else:
-                start = len(self.out)
-                self.check_seance_files(files)
-                if memo is not None and k is not None:
-                    memo.put(k, self.out[start:])
+            compute = functools.partial(self.seance_diagnostics, files)
+            self.out += compute() if seance_rules is None else seance_rules(files, compute)
             for delib in files.deliberations:
                 first = numeros.setdefault(delib.numero, delib.pos.of("numero"))
                 if first != delib.pos.of("numero"):
@@ -189,6 +180,14 @@ class Checker:
                         )
                     )
         return self.out
+
+    def seance_diagnostics(self, files: SeanceFiles) -> list[Diagnostic]:
+        """What ``check_seance_files`` finds, apart from the other diagnostics."""
+        start = len(self.out)
+        self.check_seance_files(files)
+        found = self.out[start:]
+        del self.out[start:]
+        return found
 
     def check_seance_files(self, files: SeanceFiles) -> None:
         """The rules of one séance and of its délibérations."""
@@ -1075,9 +1074,8 @@ def check_project(
     exists: FileExists,
     content: str,
     resolve: Resolve,
-    memo: Memo[list[Diagnostic]] | None = None,
-    key: SeanceKey | None = None,
+    seance_rules: SeanceRules | None = None,
 ) -> list[Diagnostic]:
-    """Every rule over a loaded project; ``content`` is the folder annexes must stay in. With
-    ``memo`` and ``key``, a séance's diagnostics are kept between runs (``Checker.run``)."""
-    return Checker(project, today, exists, content, resolve).run(memo, key)
+    """Every rule over a loaded project; ``content`` is the folder annexes must stay in; a
+    séance's own diagnostics go through ``seance_rules`` when given (``Checker.run``)."""
+    return Checker(project, today, exists, content, resolve).run(seance_rules)

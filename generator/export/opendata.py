@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from generator.atomic import write_bytes, write_text
-from generator.cache import Memo, code_version, content_key, value_to_key
+from generator.cache import Memo, code_version, seance_keys
 from generator.diagnostics import Loc, RegistreError, error
 from generator.model import (
     Collectivite,
@@ -497,11 +497,11 @@ def export_json(project: Project, out: Path, cache: Path | None = None) -> tuple
     the previous export are reused."""
     project = public_project(project)
     memo: Memo[tuple[bytes, tuple[bytes, ...]]] = Memo.load(cache, "json", code_version())
-    common = value_to_key((project.collectivite, project.membres))
+    seance_key = seance_keys(project)
     seances: list[bytes] = []
     deliberations: list[bytes] = []
     for files in project.seances:
-        key = content_key(files, common)
+        key = seance_key(files)
         items = memo.get(key)
         if items is None:
             items = seance_to_items(project, files)

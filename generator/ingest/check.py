@@ -78,7 +78,9 @@ def text_to_report(name: str, pdf: PdfText, settings: TextSettings) -> FileRepor
         status, message = "incoherent", None
     else:
         status, message = "ok", None
-    notes = [f"seules les {settings.max_pages} premières pages ont été lues"] * pdf.truncated
+    notes = []
+    if pdf.truncated:
+        notes.append(f"seules les {settings.max_pages} premières pages ont été lues")
     if pdf.damaged:
         pages = ", ".join(map(str, pdf.damaged))
         notes.append(f"page(s) endommagée(s), non lue(s) : {pages}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.atomic import Tree, write_bytes
-from generator.cache import Memo, code_version, content_key, value_to_key
+from generator.cache import Memo, code_version, seance_keys
 from generator.diagnostics import Diagnostic, Loc, RegistreError, error
 from generator.model import Deliberation, Project
 from generator.render.context import Extrait, seance_to_liste
@@ -181,10 +181,10 @@ def _write_listes(project: Project, out: Tree, store: Store, settings: RenderSet
     digest = template_digest(settings, "liste.typ.j2")
     template = environment(settings).get_template("liste.typ.j2")
     memo: Memo[str] = Memo.load(store.folder, "listes", code_version())
-    common = value_to_key((project.collectivite, project.membres), digest)
+    listes_key = seance_keys(project, digest)
     documents = []
     for files in project.seances:
-        seance_key = content_key(files, common)
+        seance_key = listes_key(files)
         key, source = memo.get(seance_key), ""
         if key is None or not store.has(key, ".pdf"):
             liste = seance_to_liste(project, files)

@@ -22,7 +22,7 @@ from pathlib import Path
 import jinja2
 import typst
 
-from generator.cache import Memo, code_version, content_key, value_to_key
+from generator.cache import Memo, code_version, seance_keys
 from generator.model import Deliberation, Project, SeanceFiles
 from generator.presence import seance_to_presence
 from generator.render.context import Extrait, deliberation_to_extrait
@@ -161,7 +161,7 @@ def plan_extraits(
     files, the collectivité, the members and the template."""
     digest = template_digest(settings, "extrait.typ.j2")
     membres = {m.id: m for m in project.membres}
-    common = value_to_key((project.collectivite, project.membres), digest)
+    seance_key = seance_keys(project, digest)
     seances: dict[str, tuple[SeanceFiles, list[Deliberation]]] = {}
     for files, d in items:
         seances.setdefault(files.dossier, (files, []))[1].append(d)
@@ -169,7 +169,7 @@ def plan_extraits(
     for files, delibs in seances.values():
         key = ""
         if memo is not None:
-            key = content_key(files, common)
+            key = seance_key(files)
             kept = memo.get(key)
             if kept is not None:
                 planned += kept

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from generator.cache import Memo, content_key, value_to_key
+from generator.cache import Memo, seance_keys
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
 from generator.presence import PointPresence, SeancePresence, seance_to_presence
 from generator.render.context import (
@@ -591,12 +591,12 @@ def project_to_pages(
     from it under the hash of those, and only the other séances' texts are converted."""
     membres = {m.id: m for m in project.membres}
     presences = {f.dossier: seance_to_presence(f.seance, membres) for f in project.seances}
-    common = value_to_key((project.collectivite, project.membres), salt)
+    seance_key = seance_keys(project, salt)
     keys: dict[str, str] = {}
     kept: dict[str, tuple[Page, ...]] = {}
     for files in project.seances:
         if memo is not None:
-            keys[files.dossier] = content_key(files, common)
+            keys[files.dossier] = seance_key(files)
             found = memo.get(keys[files.dossier])
             if found is not None:
                 kept[files.dossier] = found

@@ -118,7 +118,6 @@ def reference_seconds(rounds: int = 2) -> float:
     import shutil
     import tempfile
     import time
-    from pathlib import Path
 
     from generator.project import build
 
