@@ -2,58 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from generator.project import build
+from tests.bench.synth import write_archive
+from tests.browser import chromium, serving
 from tests.conftest import BASE, TODAY, sample_copy
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 (a free port) for the duration of the fixture."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +102,81 @@ def test_search_shows_ten_results_then_ten_more(page: Page, sample: tuple[str, P
         "document.querySelectorAll('.registre-recherche__lien').length > 10", timeout=15_000
     )
     assert links.count() == min(20, total)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A twelve-year archive (one séance a year), its oldest délibération's objet given a word
+    found nowhere else: « zorglub »."""
+    folder = tmp_path_factory.mktemp("archive")
+    content = folder / "content"
+    write_archive(content, 12, 2, seed=1)
+    oldest = next(content.glob("seances/2015-*/deliberations/2015_0001.yml"))
+    text = oldest.read_text(encoding="utf-8")
+    oldest.write_text(text.replace("\nobjet: ", "\nobjet: Zorglub, ", 1), encoding="utf-8")
+    build(content, folder / "site", today=TODAY)
+    with serving(folder / "site") as url:
+        yield url, folder / "site"
+
+
+def _bundles_read(requests: list[str]) -> set[str]:
+    """The Pagefind bundles (folders) a page read from."""
+    return {r.split("/")[3] for r in requests if r.split("/")[3].startswith("pagefind")}
+
+
+def test_search_reads_the_latest_years_first_then_further_back(
+    browser: Browser, archive: tuple[str, Path]
+) -> None:
+    """A first search reads only the years it needs to fill the page (each year searched costs
+    a chunk of index per word); « Afficher plus de résultats » reaches back to the oldest."""
+    url, site = archive
+    context = browser.new_context()
+    pg = context.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda request: requests.append(request.url))
+    pg.goto(url + "recherche/?q=séance")
+    links = pg.locator(".registre-recherche__lien")
+    links.first.wait_for(timeout=15_000)
+    status = pg.locator(".registre-recherche__etat")
+    since = status.inner_text().split(" depuis ")[1].split()[0]
+    assert links.count() == 10
+    assert status.inner_text().endswith(f"pour « séance » depuis {since} ; 10 affichés")
+    read = _bundles_read(requests)
+    years = sorted(p.name.removeprefix("pagefind-") for p in site.glob("pagefind-2*"))
+    assert since > years[0]
+    assert read == {"pagefind", "pagefind-elus"} | {f"pagefind-{y}" for y in years if y >= since}
+    more = pg.get_by_role("button", name="Afficher plus de résultats")
+    while more.count():
+        shown = links.count()
+        more.click()
+        pg.wait_for_function(
+            f"document.querySelectorAll('.registre-recherche__lien').length > {shown}"
+        )
+        more = pg.get_by_role("button", name="Afficher")
+        pg.wait_for_timeout(200)
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert status.inner_text() == f"{len(hrefs)} résultats pour « séance »"
+    assert len(set(hrefs)) == len(hrefs)
+    found = {h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs if "/deliberations/" in h}
+    assert found == {p.name for p in (site / "deliberations").iterdir() if p.is_dir()}
+    assert _bundles_read(requests) == {p.name for p in site.glob("pagefind*")}
+    context.close()
+
+
+def test_first_search_reaches_back_to_a_word_of_the_oldest_year(
+    browser: Browser, archive: tuple[str, Path]
+) -> None:
+    url, _ = archive
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(url + "recherche/?q=zorglub")
+    links = pg.locator(".registre-recherche__lien")
+    links.first.wait_for(timeout=15_000)
+    hrefs = sorted(links.nth(i).get_attribute("href") or "" for i in range(links.count()))
+    assert hrefs == ["/deliberations/2015_0001/", "/seances/2015-01-12/"]
+    assert pg.locator(".registre-recherche__etat").inner_text() == "2 résultats pour « zorglub »"
+    assert pg.locator(".registre-recherche__plus").count() == 0
+    context.close()
 
 
 def test_download_the_official_pdf(page: Page, sample: tuple[str, Path]) -> None:

@@ -342,6 +342,11 @@ class _EluStats:
     received: int = 0
 
 
+def _link(here: str, d: Deliberation) -> str:
+    """A raw HTML link to a délibération's page, its numéro as text."""
+    return f'<a href="{attr(href(here, deliberation_path(d)))}">{attr(d.numero)}</a>'
+
+
 def elu_pages(data: SiteData, presences: Mapping[str, SeancePresence]) -> list[Page]:
     """One page per member: mandate, attendance rate, pouvoirs, reports, roll-call votes."""
     membres = data.membres
@@ -395,12 +400,14 @@ def elu_pages(data: SiteData, presences: Mapping[str, SeancePresence]) -> list[P
             ["Pouvoirs reçus (points)", str(st.received)],
         ]
         parts = [f"# {md(m.nom_complet)}", _table(["", ""], rows)]
+        # the lists below are raw HTML, left out of the search index: the délibérations are
+        # found on their own pages, and the élus' bundle, which every search reads, stays small
         if rapports[m.id]:
             parts.append("## Rapporteur")
-            parts += [
-                f"- [{md(d.numero)}]({rel(here, deliberation_path(d))}) — {md(d.objet.strip())}"
-                for d in rapports[m.id]
-            ]
+            items = "".join(
+                f"<li>{_link(here, d)} — {attr(d.objet.strip())}</li>" for d in rapports[m.id]
+            )
+            parts.append(f"<ul data-pagefind-ignore>{items}</ul>")
         if votes[m.id]:
             labels = {
                 "pour": "pour",
@@ -409,17 +416,12 @@ def elu_pages(data: SiteData, presences: Mapping[str, SeancePresence]) -> list[P
                 "nppv": "NPPV",
             }
             parts.append("## Votes nominatifs")
+            cells = "".join(
+                f"<tr><td>{_link(here, d)}</td><td>{labels[c]}</td></tr>" for d, c in votes[m.id]
+            )
             parts.append(
-                _table(
-                    ["Délibération", "Vote"],
-                    (
-                        [
-                            f"[{md(d.numero)}]({rel(here, deliberation_path(d))})",
-                            labels.get(c, "ne prend pas part au vote"),
-                        ]
-                        for d, c in votes[m.id]
-                    ),
-                )
+                "<table data-pagefind-ignore><thead><tr><th>Délibération</th><th>Vote</th></tr>"
+                f"</thead><tbody>{cells}</tbody></table>"
             )
         pages.append(Page(here, m.nom_complet, "\n\n".join(parts) + "\n", search_group="elus"))
     return pages
@@ -617,15 +619,16 @@ def project_to_pages(
         pages += made
     pages += elu_pages(data, presences)
     pages.append(donnees_page(data.project))
-    groups = search_groups(pages)
-    merged = " ".join(f"{group_folder(g)}/" for g in groups[:-1])
+    *others, primary = search_groups(pages)
+    # the years from the most recent (the order in which the search page reaches back)
+    merged = " ".join(f"{group_folder(g)}/" for g in reversed(others))
     pages.append(
         Page(
             "recherche.md",
             "Rechercher",
             "# Rechercher\n\n"
-            f'<div id="registre-recherche" class="registre-recherche" data-index="{merged}">'
-            "</div>\n",
+            f'<div id="registre-recherche" class="registre-recherche" data-index="{merged}"'
+            f' data-annee="{primary}"></div>\n',
             search_group=None,
         )
     )

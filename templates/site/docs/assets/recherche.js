@@ -1,7 +1,11 @@
 // The search page: a small interface on Pagefind's own API (pagefind.js, served by the site
 // itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
 // opened, and only the index fragments a query needs. The index is one bundle per year (and
-// one for the élus), listed in data-index and merged here into the primary one (pagefind/).
+// one for the élus). The latest year's is the primary one (pagefind/); data-index lists the
+// others, the élus first, then the years from the most recent. A query searches the élus and
+// the latest year, and reaches further back, a year at a time, only while fewer results than
+// the page shows have been found: every bundle searched costs one index chunk per word, so
+// searching the whole archive at once would load ten times what a first search needs.
 // Other pages load no search code at all.
 (function () {
   var target = document.getElementById("registre-recherche");
@@ -17,17 +21,47 @@
   var input = target.querySelector("input");
   var status = target.querySelector(".registre-recherche__etat");
   var list = target.querySelector("ol");
-  var merged = (target.dataset.index || "").split(" ").filter(Boolean);
+  var bundles = (target.dataset.index || "").split(" ").filter(Boolean);
+  var years = bundles.filter(function (path) { return /\d{4}\/$/.test(path); });
+  var always = bundles.filter(function (path) { return years.indexOf(path) < 0; });
+  // the oldest year searched so far (the primary bundle's at first), and how many were added
+  var since = target.dataset.annee || "";
+  var added = 0;
   var engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
     return pagefind.options({ baseUrl: root.pathname }).then(function () {
-      return Promise.all(merged.map(function (path) {
-        return pagefind.mergeIndex(new URL(path, root).pathname, { baseUrl: root.pathname });
-      }));
+      return Promise.all(always.map(function (path) { return merge(pagefind, path); }));
     }).then(function () { return pagefind; });
   });
   var latest = 0;
 
   var PAGE = 10;
+
+  function merge(pagefind, path) {
+    return pagefind.mergeIndex(new URL(path, root).pathname, { baseUrl: root.pathname });
+  }
+
+  // The results of ``query`` in the years searched so far, and how many years that was.
+  function find(pagefind, query) {
+    var at = added;
+    return pagefind.search(query).then(function (found) {
+      return { results: found.results, at: at };
+    });
+  }
+
+  // Search further back, a year at a time, until ``wanted`` results are found or every year
+  // has been searched (``found`` is searched again if another query added years meanwhile).
+  function enough(pagefind, query, wanted, found) {
+    if (found.at < added) return find(pagefind, query).then(function (again) {
+      return enough(pagefind, query, wanted, again);
+    });
+    if (found.results.length >= wanted || !years.length) return Promise.resolve(found);
+    var path = years.shift();
+    return merge(pagefind, path).then(function () {
+      since = path.match(/(\d{4})\/$/)[1];
+      added += 1;
+      return find(pagefind, query);
+    }).then(function (more) { return enough(pagefind, query, wanted, more); });
+  }
 
   function item(data) {
     var li = document.createElement("li");
@@ -49,24 +83,39 @@
     return li;
   }
 
-  function show(query, found, mine) {
-    var total = found.results.length;
-    var shown = 0;
+  function show(pagefind, query, mine) {
+    var shown = {};
+    var count = 0;
+    var found = { results: [], at: -1 };
     var more = document.createElement("button");
     more.type = "button";
     more.className = "md-button registre-recherche__plus";
+    function describe() {
+      var total = found.results.length;
+      var older = years.length > 0;  // years not searched yet
+      var text = total
+        ? total + (total > 1 ? " résultats" : " résultat") + " pour « " + query + " »"
+        : "Aucun résultat pour « " + query + " »";
+      if (older) text += " depuis " + since;
+      if (total > count) text += " ; " + count + " affichés";
+      status.textContent = text + (total ? "" : ".");
+      var left = Math.min(PAGE, total - count);
+      more.textContent = older
+        ? "Afficher plus de résultats"
+        : "Afficher " + left + (left > 1 ? " résultats de plus" : " résultat de plus");
+      if (total > count || older) list.after(more); else more.remove();
+    }
     function next() {
-      var page = found.results.slice(shown, shown + PAGE);
-      return Promise.all(page.map(function (r) { return r.data(); })).then(function (data) {
+      return enough(pagefind, query, count + PAGE, found).then(function (all) {
+        found = all;
+        var page = found.results.filter(function (r) { return !shown[r.id]; }).slice(0, PAGE);
+        page.forEach(function (r) { shown[r.id] = true; });
+        return Promise.all(page.map(function (r) { return r.data(); }));
+      }).then(function (data) {
         if (mine !== latest) return;
         data.forEach(function (d) { list.append(item(d)); });
-        shown += data.length;
-        status.textContent = total
-          ? total + (total > 1 ? " résultats" : " résultat") + " pour « " + query + " »" +
-            (total > shown ? " ; " + shown + " affichés" : "")
-          : "Aucun résultat pour « " + query + " ».";
-        more.textContent = "Afficher " + Math.min(PAGE, total - shown) + " résultats de plus";
-        if (shown < total) list.after(more); else more.remove();
+        count += data.length;
+        describe();
       });
     }
     more.addEventListener("click", next);
@@ -83,10 +132,12 @@
       return;
     }
     engine
-      .then(function (pagefind) { return pagefind.debouncedSearch(query, {}, 250); })
-      .then(function (found) {
-        if (found && mine === latest) return show(query, found, mine);
-        return null;
+      .then(function (pagefind) {
+        // typing: wait for a pause before searching
+        return new Promise(function (done) { setTimeout(done, 250); }).then(function () {
+          if (mine === latest) return show(pagefind, query, mine);
+          return null;
+        });
       })
       .catch(function () {
         status.textContent = "La recherche n'a pas pu être chargée.";
