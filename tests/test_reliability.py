@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import os
 import random
 import signal
@@ -15,15 +17,36 @@ import pytest
 
 from generator.atomic import Tree, recover_dirs, sync_tree
 from generator.project import official_dir
+from generator.site.search import MODIFS
 from tests.conftest import TODAY, run_cli
 
 
+def _search_contents(site: Path) -> dict[str, str]:
+    """What the search finds of each page (URL → text indexed), as the search page merges
+    the bundles: the stale results hidden, each page once."""
+    stale = set(json.loads((site / "pagefind" / MODIFS).read_text(encoding="utf-8"))["stale"])
+    found: dict[str, set[str]] = {}
+    for bundle in site.glob("pagefind*"):
+        for path in (bundle / "fragment").iterdir():
+            if path.name.removesuffix(".pf_fragment") not in stale:
+                data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+                found.setdefault(data["url"], set()).add(data["content"])
+    assert all(len(texts) == 1 for texts in found.values())
+    return {url: texts.pop() for url, texts in found.items()}
+
+
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {
+    """Each file's hash; for a site, its search index as what the search finds: after an
+    edit, a build with the cache indexes the changed pages beside their year's bundle, which
+    a build from nothing indexes whole."""
+    files = {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and not p.relative_to(folder).parts[0].startswith("pagefind")
     }
+    if (folder / "pagefind").is_dir():
+        files |= {f"recherche:{u}": t for u, t in _search_contents(folder).items()}
+    return files
 
 
 def _build_command(content: Path, site: Path, cached: bool = False) -> list[str]:

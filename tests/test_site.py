@@ -179,6 +179,45 @@ def test_first_search_reaches_back_to_a_word_of_the_oldest_year(
     context.close()
 
 
+def _search(page: Page, url: str, query: str) -> tuple[str, list[str]]:
+    """The status and the results' links of a search, once its status is shown."""
+    page.goto(url + "recherche/?q=" + query)
+    status = page.locator(".registre-recherche__etat")
+    page.wait_for_function(
+        "document.querySelector('.registre-recherche__etat').textContent.length > 0"
+    )
+    links = page.locator(".registre-recherche__lien")
+    return status.inner_text(), [
+        links.nth(i).get_attribute("href") or "" for i in range(links.count())
+    ]
+
+
+def test_an_edited_page_is_found_as_it_is_now_and_once(browser: Browser, tmp_path: Path) -> None:
+    """After an edit, the changed page is indexed alone beside its year's bundle, which still
+    has the page as it was: the search page hides that result. The new word is found, the
+    word taken out is not, a word of both versions finds the page once."""
+    content = sample_copy(tmp_path)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, out, today=TODAY, cache_dir=cache)
+    delib = content / "seances" / "2024-06-27" / "deliberations" / "2024_010.yml"
+    text = delib.read_text(encoding="utf-8")
+    delib.write_text(text.replace("volatils", "fluctuants"), encoding="utf-8")
+    build(content, out, today=TODAY, cache_dir=cache)
+    assert (out / "pagefind-2024-modifs").is_dir()  # the year was not indexed again
+    page = "/deliberations/2024_010/"
+    with serving(out) as url:
+        context = browser.new_context()
+        pg = context.new_page()
+        status, hrefs = _search(pg, url, "fluctuants")
+        assert (status, hrefs) == ("1 résultat pour « fluctuants »", [page])
+        status, hrefs = _search(pg, url, "volatils")
+        assert (status, hrefs) == ("Aucun résultat pour « volatils ».", [])
+        status, hrefs = _search(pg, url, "électricité")
+        assert hrefs.count(page) == 1
+        assert status == f"{len(hrefs)} résultats pour « électricité »"
+        context.close()
+
+
 def test_download_the_official_pdf(page: Page, sample: tuple[str, Path]) -> None:
     url, out = sample
     page.goto(url + "deliberations/2024_001/")

@@ -4,6 +4,7 @@ worth finding."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,14 @@ from generator.atomic import Tree
 from generator.project import build, check, write_public_documents
 from generator.public import public_project
 from generator.render.outputs import store_for
-from generator.site.build import SiteSettings, build_site, index_search
+from generator.site.build import SiteSettings, build_site
+from generator.site.search import (
+    MODIFS,
+    Bundle,
+    bundle_to_fragments,
+    hidden_live_results,
+    index_search,
+)
 from tests.conftest import ROOT, TODAY, sample_copy
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
@@ -110,23 +118,69 @@ def test_an_edit_renders_only_what_depends_on_it_and_leaves_the_old_site_alone(
     assert len(rendered) < len(before) // 3
 
 
-def test_an_edit_of_a_text_indexes_its_year_again_not_the_elus(
-    built: tuple[Path, Path],
-) -> None:
-    folder, _ = built
-    bundles = folder / "cache" / "site" / "recherche"
-    before = set(bundles.iterdir())
-    source = folder / "content" / "seances" / "2024-06-27" / "deliberations" / "2024_010.yml"
+def test_an_edit_of_a_text_indexes_that_page_alone_beside_its_year(tmp_path: Path) -> None:
+    """Indexing a year takes Pagefind seconds: the page an edit changed is indexed into a
+    small bundle beside the year's, which is kept (so is the élus'), and the search page is
+    told which of the year's results that page replaces."""
+    content, cache = sample_copy(tmp_path), tmp_path / "cache"
+    before, after = tmp_path / "site-1", tmp_path / "site-2"
+    build(content, before, today=TODAY, cache_dir=cache)
+    assert json.loads((before / "pagefind" / MODIFS).read_text(encoding="utf-8")) == {
+        "overlays": {},
+        "stale": [],
+    }
+    source = content / "seances" / "2024-06-27" / "deliberations" / "2024_010.yml"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("encore\n  volatils", "encore\n  très volatils"))
-    out = folder / "site-3"
-    build(folder / "content", out, today=TODAY, cache_dir=folder / "cache")
-    after = set(bundles.iterdir())
-    assert len(before) == len(after) == 2  # the élus, and 2024 (the sample's one year)
-    assert len(before & after) == 1  # the élus' bundle is kept, 2024's is new
-    elus = (before & after).pop()
-    assert os.path.samefile(elus / "pagefind-entry.json", out / "pagefind-elus/pagefind-entry.json")
-    assert "très volatils" in (out / "deliberations/2024_010/index.html").read_text()
+    build(content, after, today=TODAY, cache_dir=cache)
+    assert "très volatils" in (after / "deliberations/2024_010/index.html").read_text()
+    for kept in ("pagefind/pagefind-entry.json", "pagefind-elus/pagefind-entry.json"):
+        assert os.path.samefile(before / kept, after / kept), kept
+    page = "/deliberations/2024_010/"
+    assert set(bundle_to_fragments(after / "pagefind-2024-modifs")) == {page}
+    modifs = json.loads((after / "pagefind" / MODIFS).read_text(encoding="utf-8"))
+    assert modifs == {
+        "overlays": {"pagefind/": "pagefind-2024-modifs/"},
+        "stale": [bundle_to_fragments(before / "pagefind")[page]],
+    }
+
+
+def _pages_html(folder: Path, words: dict[str, str]) -> None:
+    for name, word in words.items():
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        (folder / name / "index.html").write_text(
+            f'<html lang="fr"><body><div data-pagefind-body>{word}</div></body></html>'
+        )
+
+
+def test_a_group_is_indexed_again_past_a_share_of_its_pages_changed(tmp_path: Path) -> None:
+    html, kept = tmp_path / "html", tmp_path / "kept"
+    words = {f"p{i}": f"mot{i}" for i in range(10)}
+    _pages_html(html, words)
+    groups = {"2024": [f"{p}.md" for p in words]}
+    keys = {f"{p}.md": "v1" for p in words}
+
+    def index(keys: dict[str, str]) -> Bundle:
+        return index_search(html, groups, keys, kept, "theme", workers=1, reindex_share=0.2)["2024"]
+
+    first = index(keys)
+    assert first.overlay is None and first.stale == ()
+    _pages_html(html, {"p0": "nouveau0", "p1": "nouveau1"})
+    edited = index(keys | {"p0.md": "v2", "p1.md": "v2"})  # 2 pages of 10: an overlay
+    assert edited.base == first.base and edited.overlay is not None
+    assert set(bundle_to_fragments(edited.overlay)) == {"/p0/", "/p1/"}
+    base = bundle_to_fragments(first.base)
+    assert edited.stale == tuple(sorted([base["/p0/"], base["/p1/"]]))
+    _pages_html(html, {"p2": "nouveau2"})
+    again = index(keys | {"p0.md": "v2", "p1.md": "v2", "p2.md": "v2"})  # 3 of 10: again
+    assert again.base != first.base and again.overlay is None and again.stale == ()
+    assert bundle_to_fragments(again.base).keys() == {f"/{p}/" for p in words}
+
+
+def test_hidden_live_results_names_the_groups_that_would_hide_a_page_still_published() -> None:
+    live = {"2023": {"fr_a", "fr_b"}, "2024": {"fr_c"}}
+    assert hidden_live_results(live, {"2023": set(), "2024": {"fr_d"}}) == set()
+    assert hidden_live_results(live, {"2023": set(), "2024": {"fr_a"}}) == {"2024"}
 
 
 def test_worker_processes_render_what_one_process_renders(
@@ -160,11 +214,13 @@ def test_a_theme_change_indexes_every_group_again(tmp_path: Path) -> None:
         '<html lang="fr"><body><div data-pagefind-body>séance du conseil</div></body></html>'
     )
     groups, keys = {"2024": ["a.md"]}, {"a.md": "k"}
-    first = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-1")
-    again = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-1")
-    other = index_search(html, groups, keys, tmp_path / "kept", 1, "theme-2")
+    kept = tmp_path / "kept"
+    first = index_search(html, groups, keys, kept, "theme-1", workers=1, reindex_share=0.1)
+    again = index_search(html, groups, keys, kept, "theme-1", workers=1, reindex_share=0.1)
+    other = index_search(html, groups, keys, kept, "theme-2", workers=1, reindex_share=1)
     assert first == again != other
-    assert (other["2024"] / "pagefind-entry.json").is_file()
+    assert other["2024"].overlay is None
+    assert (other["2024"].base / "pagefind-entry.json").is_file()
 
 
 def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: Path) -> None:

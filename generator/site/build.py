@@ -9,8 +9,9 @@ go through mkdocs again, shared among worker processes (``render.py``). The kept
 search bundles are then added to the output's ``Tree``, beside the documents (the caller links
 them into the output folder: ``atomic.sync_tree``).
 
-Pagefind's index is split in small fragments: the first search loads a few hundred kilobytes
-whatever the size of the archive (mkdocs-material's own index is one file that grows with it).
+The search index (``search.py``) is Pagefind's, split in small fragments, one bundle per
+year: a first search loads a few hundred kilobytes (mkdocs-material's own index is one file
+that grows with the archive).
 """
 
 from __future__ import annotations
@@ -22,22 +23,19 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
-import tempfile
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import pagefind_bin
-
-from generator.atomic import Tree, write_text
+from generator.atomic import Tree, write_bytes, write_text
 from generator.cache import Memo, code_version
 from generator.model import Project
 from generator.render.markdown import conversion_salt, markdown_to_cached
 from generator.site.pages import Page, group_folder, project_to_pages, search_groups
 from generator.site.render import RenderJob, render_pages, shares
+from generator.site.search import MODIFS, index_search, page_to_dest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = ROOT / "mkdocs.yml"
@@ -62,6 +60,9 @@ class SiteSettings:
     #: Below this many pages to render, they are rendered in this process: starting a worker
     #: (mkdocs, the theme, the list of files) costs more than it saves.
     serial_below: int = 300
+    #: An edit that changes more than this share of a year's pages (of the élus') indexes the
+    #: year again for the search; fewer are indexed alone, beside it (``search.py``).
+    reindex_share: float = 0.1
 
 
 class SiteBuildError(Exception):
@@ -86,62 +87,6 @@ def project_to_inputs(
         pages = project_to_pages(project, convert, memo, conversion_salt())
         memo.save()
     return SiteInputs(project.collectivite.nom, tuple(pages))
-
-
-def _pagefind(site: Path, output: Path) -> None:
-    run = subprocess.run(
-        [
-            str(pagefind_bin.get_executable()),
-            *("--site", str(site), "--output-path", str(output), "--silent"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if run.returncode:
-        raise SiteBuildError(f"Pagefind a échoué : {run.stdout}{run.stderr}")
-
-
-def index_search(
-    html: Path,
-    groups: Mapping[str, Sequence[str]],
-    keys: Mapping[str, str],
-    kept: Path,
-    workers: int,
-    fingerprint: str,
-) -> dict[str, Path]:
-    """One Pagefind bundle per group of pages (``html`` holds the rendered pages), kept in
-    ``kept`` under the hash of its pages' Markdown and of the theme (``fingerprint``): an
-    edit indexes its group again (a year), not the archive, and each Pagefind process holds
-    one year in memory. The search page
-    merges the bundles in the browser (Pagefind's ``mergeIndex``); the pages' URLs are
-    relative to the site's root in every bundle. Returns each group's bundle."""
-    bundles = {}
-    todo = []
-    for group, paths in groups.items():
-        digest = hashlib.sha256(f"{fingerprint}\0{version('pagefind')}\0{group}".encode())
-        for path in sorted(paths):
-            digest.update(f"\0{path}\0{keys[path]}".encode())
-        bundle = kept / digest.hexdigest()[:32]
-        bundles[group] = bundle
-        if not bundle.is_dir():
-            todo.append((paths, bundle))
-
-    def index(job: tuple[Sequence[str], Path]) -> None:
-        paths, bundle = job
-        with tempfile.TemporaryDirectory(prefix=".index-", dir=kept) as tmp:
-            pages, output = Path(tmp) / "pages", Path(tmp) / "bundle"
-            for path in paths:
-                (pages / _dest(path)).parent.mkdir(parents=True, exist_ok=True)
-                os.link(html / _dest(path), pages / _dest(path))
-            _pagefind(pages, output)
-            output.rename(bundle)
-
-    kept.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        list(pool.map(index, todo))
-    for stale in set(kept.iterdir()) - set(bundles.values()):
-        shutil.rmtree(stale, ignore_errors=True)
-    return bundles
 
 
 def site_fingerprint(site_name: str) -> str:
@@ -217,14 +162,6 @@ def linked_documents(
     return tuple(f for f in document_files if f in targets)
 
 
-def _dest(path: str) -> str:
-    """Where mkdocs writes a page (``use_directory_urls``)."""
-    stem = path.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem + ".html"
-    return stem + "/index.html"
-
-
 def build_site(
     project: Project,
     out: Tree,
@@ -256,12 +193,12 @@ def build_site(
     todo = [
         (path, texts[path])
         for path in texts
-        if manifest.get(path) != keys[path] or not (kept.html / _dest(path)).is_file()
+        if manifest.get(path) != keys[path] or not (kept.html / page_to_dest(path)).is_file()
     ]
     rendered = {path for path, _ in todo}
     removed = set(manifest) - set(texts)
     for path in removed:
-        (kept.html / _dest(path)).unlink(missing_ok=True)
+        (kept.html / page_to_dest(path)).unlink(missing_ok=True)
     # forget the pages about to be rendered: a build killed half-way renders them again
     kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered})
     n = 1 if len(todo) < settings.serial_below else max(1, settings.workers)
@@ -287,7 +224,30 @@ def build_site(
     kept.save(keys)
     out.add_folder(kept.html)
     bundles = index_search(
-        kept.html, groups, keys, folder / "recherche", settings.workers, kept.fingerprint
+        kept.html,
+        groups,
+        keys,
+        folder / "recherche",
+        kept.fingerprint,
+        workers=settings.workers,
+        reindex_share=settings.reindex_share,
     )
+    overlays: dict[str, str] = {}
+    stale: list[str] = []
     for group, bundle in bundles.items():
-        out.add_folder(bundle, "pagefind" if group == order[-1] else group_folder(group))
+        published = "pagefind" if group == order[-1] else group_folder(group)
+        out.add_folder(bundle.base, published)
+        if bundle.overlay is not None:
+            overlays[f"{published}/"] = f"{group_folder(group)}-modifs/"
+            out.add_folder(bundle.overlay, overlays[f"{published}/"])
+        stale += bundle.stale
+    # what the search page merges beside each bundle, and the results it hides (kept under
+    # its hash: a kept file is never written again)
+    modifs = json.dumps({"overlays": overlays, "stale": sorted(stale)}, sort_keys=True).encode()
+    modifs_file = folder / "modifs" / f"{hashlib.sha256(modifs).hexdigest()[:32]}.json"
+    if not modifs_file.is_file():
+        write_bytes(modifs_file, modifs)
+    for old in modifs_file.parent.iterdir():
+        if old != modifs_file:
+            old.unlink()
+    out.link(f"pagefind/{MODIFS}", str(modifs_file))

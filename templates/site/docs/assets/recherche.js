@@ -2,7 +2,7 @@
 // itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
 // opened, and only the index fragments a query needs. The index is one bundle per year (and
 // one for the élus). The latest year's is the primary one (pagefind/); data-index lists the
-// others, the élus first, then the years from the most recent. A query searches the élus and
+// others, the years from the most recent, and the élus. A query searches the élus and
 // the latest year, and reaches further back, a year at a time, only while fewer results than
 // the page shows have been found: every bundle searched costs one index chunk per word, so
 // searching the whole archive at once would load ten times what a first search needs.
@@ -27,9 +27,24 @@
   // the oldest year searched so far (the primary bundle's at first), and how many were added
   var since = target.dataset.annee || "";
   var added = 0;
-  var engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+  // After an edit, the pages it changed are indexed alone, in a small bundle merged beside
+  // their year's ("overlays"), and the year's results for them are hidden ("stale").
+  var modifs = {};
+  var stale = {};
+  var engine = Promise.all([
+    import(new URL("pagefind/pagefind.js", root).href),
+    fetch(new URL("pagefind/registre-modifs.json", root)).then(function (response) {
+      if (!response.ok) throw new Error(response.statusText);
+      return response.json();
+    }),
+  ]).then(function (loaded) {
+    var pagefind = loaded[0];
+    modifs = loaded[1].overlays;
+    loaded[1].stale.forEach(function (id) { stale[id] = true; });
     return pagefind.options({ baseUrl: root.pathname }).then(function () {
-      return Promise.all(always.map(function (path) { return merge(pagefind, path); }));
+      var first = always.map(function (path) { return merge(pagefind, path); });
+      if (modifs["pagefind/"]) first.push(merge(pagefind, modifs["pagefind/"]));
+      return Promise.all(first);
     }).then(function () { return pagefind; });
   });
   var latest = 0;
@@ -37,14 +52,34 @@
   var PAGE = 10;
 
   function merge(pagefind, path) {
-    return pagefind.mergeIndex(new URL(path, root).pathname, { baseUrl: root.pathname });
+    var options = { baseUrl: root.pathname };
+    return pagefind.mergeIndex(new URL(path, root).pathname, options).then(function () {
+      if (modifs[path]) {
+        return pagefind.mergeIndex(new URL(modifs[path], root).pathname, options);
+      }
+      return null;
+    });
   }
 
-  // The results of ``query`` in the years searched so far, and how many years that was.
+  // A result, told apart from the others: Pagefind's ids are short hashes, unique within a
+  // bundle only, and a page that an edit did not change for the search has the same id and
+  // the same matches in the overlay as in its year's bundle (it is then shown once).
+  function key(result) {
+    return result.id + " " + result.words.join(",");
+  }
+
+  // The results of ``query`` in the years searched so far (each page once, as it is now),
+  // and how many years that was.
   function find(pagefind, query) {
     var at = added;
     return pagefind.search(query).then(function (found) {
-      return { results: found.results, at: at };
+      var seen = {};
+      var results = found.results.filter(function (r) {
+        var keep = !stale[r.id] && !seen[key(r)];
+        seen[key(r)] = true;
+        return keep;
+      });
+      return { results: results, at: at };
     });
   }
 
@@ -108,8 +143,8 @@
     function next() {
       return enough(pagefind, query, count + PAGE, found).then(function (all) {
         found = all;
-        var page = found.results.filter(function (r) { return !shown[r.id]; }).slice(0, PAGE);
-        page.forEach(function (r) { shown[r.id] = true; });
+        var page = found.results.filter(function (r) { return !shown[key(r)]; }).slice(0, PAGE);
+        page.forEach(function (r) { shown[key(r)] = true; });
         return Promise.all(page.map(function (r) { return r.data(); }));
       }).then(function (data) {
         if (mine !== latest) return;
