@@ -26,18 +26,21 @@ FILE_MODE = 0o666 & ~_UMASK
 DIR_MODE = 0o777 & ~_UMASK
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename: readers see the old or the new file."""
+def write_bytes(path: Path, data: bytes) -> os.stat_result:
+    """Replace ``path`` with ``data`` in one rename: readers see the old or the new file.
+    Returns the new file's status (taken before the rename: that of the file written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        written = os.stat(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return written
 
 
 def write_text(path: Path, text: str) -> None:

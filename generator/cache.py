@@ -11,6 +11,7 @@ import ctypes
 import gc
 import hashlib
 import io
+import os
 import pickle
 import shutil
 import zlib
@@ -146,6 +147,24 @@ def seance_keys(project: Project, salt: str = "") -> Callable[[SeanceFiles], str
 
 V = TypeVar("V")
 
+#: The shards this process loaded or wrote, by file, with the file's identity (inode, size,
+#: modification time) when it did; None unless ``keep_memos_resident`` was called.
+_RESIDENT: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] | None = None
+
+
+def keep_memos_resident() -> None:
+    """Keep the memos' shards in memory for the next builds of this process, which then
+    unpickle only the shards another process wrote since: ``mkdocs serve`` rebuilds in the
+    same process at each reload, and reading back a large archive's memos took it seconds.
+    A one-shot build does not call this: it frees each memo once used."""
+    global _RESIDENT
+    if _RESIDENT is None:
+        _RESIDENT = {}
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int]:
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
 
 class Memo(Generic[V]):
     """Values of the previous build by the key of their inputs (the pages of a séance, its
@@ -191,12 +210,17 @@ class Memo(Generic[V]):
         for other in self.folder.parent.glob(f"{name}-*"):
             if other.is_dir() and other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
+                if _RESIDENT is not None:
+                    for path in [p for p in _RESIDENT if p.parent == other]:
+                        del _RESIDENT[path]
             elif other.is_file():  # the one pickle of the parsed files before 2026-11
                 other.unlink()
         for i, (used, previous) in enumerate(zip(self.used, self.previous, strict=True)):
             if used.keys() != previous.keys():
-                data = pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL)
-                write_bytes(self.folder / f"{i}.pickle", data)
+                path = self.folder / f"{i}.pickle"
+                written = write_bytes(path, pickle.dumps(used, protocol=pickle.HIGHEST_PROTOCOL))
+                if _RESIDENT is not None:
+                    _RESIDENT[path] = (_identity(written), used)
         self.previous = [{} for _ in range(self.SHARDS)]
         self.used = [{} for _ in range(self.SHARDS)]
 
@@ -204,7 +228,14 @@ class Memo(Generic[V]):
 def _load_shard(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f, _no_gc():
+            identity = _identity(os.fstat(f.fileno()))
+            if _RESIDENT is not None and _RESIDENT.get(path, (None,))[0] == identity:
+                return _RESIDENT[path][1]
             shard = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return {}
-    return shard if isinstance(shard, dict) else {}
+    if not isinstance(shard, dict):
+        return {}
+    if _RESIDENT is not None:
+        _RESIDENT[path] = (identity, shard)
+    return shard

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache, content_key, known_key, value_to_key
+from generator import cache as cache_module
+from generator.atomic import write_bytes
+from generator.cache import Cache, Memo, content_key, known_key, value_to_key
 from generator.diagnostics import Loc
 from generator.load import load_project, text_to_model
 from generator.model import Deliberation, Seance, SeanceFiles
@@ -105,6 +108,25 @@ def test_cache_is_keyed_by_content(base_copy: Path, tmp_path: Path) -> None:
     assert project is not None
     objets = [d.objet for d in project.seances[0].deliberations]
     assert objets[0] == "Nouveaux tarifs de la cantine scolaire pour l'année 2024-2025"
+
+
+def test_a_long_lived_process_keeps_its_memos_and_reads_what_another_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``mkdocs serve`` (``keep_memos_resident``), a reload does not unpickle the memos
+    it wrote itself, but reads again a shard that another process replaced."""
+    monkeypatch.setattr(cache_module, "_RESIDENT", None)
+    cache_module.keep_memos_resident()
+    memo: Memo[list[str]] = Memo.load(tmp_path, "m", "v1")
+    value = ["kept"]
+    memo.put("k", value)
+    memo.save()
+    again: Memo[list[str]] = Memo.load(tmp_path, "m", "v1")
+    assert again.get("k") is value  # the same object: not read from the file
+    again.save()
+    shard = next((tmp_path / "m-v1").glob("*.pickle"))
+    write_bytes(shard, pickle.dumps({"k": ["written by another process"]}))
+    assert Memo.load(tmp_path, "m", "v1").get("k") == ["written by another process"]
 
 
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:

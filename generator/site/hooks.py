@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from generator.atomic import Tree, sync_tree, write_text
-from generator.cache import Memo, code_version
+from generator.cache import Memo, code_version, keep_memos_resident
 from generator.diagnostics import format_diagnostics
 from generator.project import check, write_public_documents
 from generator.public import public_project
@@ -98,6 +98,8 @@ class _ExactDirtyBuilds(logging.Filter):
 def on_startup(command: str, dirty: bool) -> None:
     if dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_ExactDirtyBuilds())
+    if command == "serve":  # each reload builds again in this process
+        keep_memos_resident()
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
