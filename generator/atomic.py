@@ -94,10 +94,13 @@ class Tree:
     files: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     def link(self, path: str, source: str, inode: int | None = None) -> None:
+        _check_path(path)
         self.files[path] = (source, inode)
 
     def add_folder(self, folder: Path, under: str = "") -> None:
         """Every file under ``folder``, at the same place under ``under``."""
+        if under:
+            _check_path(under)
         for path, (source, inode) in _walk(str(folder))[0].items():
             self.files[f"{under}/{path}" if under else path] = (source, inode)
 
@@ -105,6 +108,14 @@ class Tree:
         """Link every file into ``folder`` (not there yet); the paths written."""
         sync_tree(self, folder)
         return [folder / path for path in self.files]
+
+
+def _check_path(path: str) -> None:
+    """A path of a ``Tree`` is relative, without empty or dot parts: the folder's listing
+    gives it in that form, and a path written otherwise (``a//b``) would never be found there
+    (each build would take it for a conflict and link the whole folder again)."""
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        raise ValueError(f"not a normal relative path: {path!r}")
 
 
 def _walk(top: str) -> tuple[dict[str, tuple[str, int]], set[str]]:

@@ -187,6 +187,18 @@ def test_sync_tree_touches_only_the_files_that_differ(tmp_path: Path) -> None:
     assert sync_tree(tree, folder) == 0
 
 
+def test_a_tree_refuses_a_path_that_its_folder_would_never_list(tmp_path: Path) -> None:
+    """Regression: the search's overlays were added as « pagefind-2024-modifs//… », never
+    found in the previous generation, which every build then deleted and linked again whole
+    (5 s at 10,000 délibérations)."""
+    tree = Tree()
+    for path in ("a//b", "/a", "a/", "a/./b", "../a"):
+        with pytest.raises(ValueError):
+            tree.link(path, str(tmp_path))
+    with pytest.raises(ValueError):
+        tree.add_folder(tmp_path, "pagefind-2024-modifs/")
+
+
 def test_sync_tree_replaces_a_folder_by_a_file_and_a_file_by_a_folder(tmp_path: Path) -> None:
     kept = tmp_path / "kept.txt"
     kept.write_text("kept")

@@ -122,27 +122,25 @@ def test_an_edit_of_a_text_indexes_that_page_alone_beside_its_year(tmp_path: Pat
     """Indexing a year takes Pagefind seconds: the page an edit changed is indexed into a
     small bundle beside the year's, which is kept (so is the élus'), and the search page is
     told which of the year's results that page replaces."""
-    content, cache = sample_copy(tmp_path), tmp_path / "cache"
-    before, after = tmp_path / "site-1", tmp_path / "site-2"
-    build(content, before, today=TODAY, cache_dir=cache)
-    assert json.loads((before / "pagefind" / MODIFS).read_text(encoding="utf-8")) == {
+    content, cache, site = sample_copy(tmp_path), tmp_path / "cache", tmp_path / "site"
+    build(content, site, today=TODAY, cache_dir=cache)
+    assert json.loads((site / "pagefind" / MODIFS).read_text(encoding="utf-8")) == {
         "overlays": {},
         "stale": [],
     }
+    year = bundle_to_fragments(site / "pagefind")
+    bundles = ("pagefind/pagefind-entry.json", "pagefind-elus/pagefind-entry.json")
+    kept = {path: (site / path).stat().st_ino for path in bundles}
     source = content / "seances" / "2024-06-27" / "deliberations" / "2024_010.yml"
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("encore\n  volatils", "encore\n  très volatils"))
-    build(content, after, today=TODAY, cache_dir=cache)
-    assert "très volatils" in (after / "deliberations/2024_010/index.html").read_text()
-    for kept in ("pagefind/pagefind-entry.json", "pagefind-elus/pagefind-entry.json"):
-        assert os.path.samefile(before / kept, after / kept), kept
+    build(content, site, today=TODAY, cache_dir=cache)
+    assert "très volatils" in (site / "deliberations/2024_010/index.html").read_text()
+    assert {path: (site / path).stat().st_ino for path in bundles} == kept
     page = "/deliberations/2024_010/"
-    assert set(bundle_to_fragments(after / "pagefind-2024-modifs")) == {page}
-    modifs = json.loads((after / "pagefind" / MODIFS).read_text(encoding="utf-8"))
-    assert modifs == {
-        "overlays": {"pagefind/": "pagefind-2024-modifs/"},
-        "stale": [bundle_to_fragments(before / "pagefind")[page]],
-    }
+    assert set(bundle_to_fragments(site / "pagefind-2024-modifs")) == {page}
+    modifs = json.loads((site / "pagefind" / MODIFS).read_text(encoding="utf-8"))
+    assert modifs == {"overlays": {"pagefind/": "pagefind-2024-modifs/"}, "stale": [year[page]]}
 
 
 def _pages_html(folder: Path, words: dict[str, str]) -> None:

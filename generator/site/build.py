@@ -238,8 +238,9 @@ def build_site(
         published = "pagefind" if group == order[-1] else group_folder(group)
         out.add_folder(bundle.base, published)
         if bundle.overlay is not None:
-            overlays[f"{published}/"] = f"{group_folder(group)}-modifs/"
-            out.add_folder(bundle.overlay, overlays[f"{published}/"])
+            overlay = f"{group_folder(group)}-modifs"
+            out.add_folder(bundle.overlay, overlay)
+            overlays[f"{published}/"] = f"{overlay}/"
         stale += bundle.stale
     # what the search page merges beside each bundle, and the results it hides (kept under
     # its hash: a kept file is never written again)

@@ -92,7 +92,8 @@
     if (found.results.length >= wanted || !years.length) return Promise.resolve(found);
     var path = years.shift();
     return merge(pagefind, path).then(function () {
-      since = path.match(/(\d{4})\/$/)[1];
+      var year = path.match(/(\d{4})\/$/)[1];
+      if (!since || year < since) since = year;  // (two queries may merge years at once)
       added += 1;
       return find(pagefind, query);
     }).then(function (more) { return enough(pagefind, query, wanted, more); });
