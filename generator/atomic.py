@@ -155,14 +155,14 @@ def _link(source: str, destination: str) -> None:
         shutil.copyfile(source, destination)  # another file system: a copy
 
 
-def sync_tree(tree: Tree, folder: Path) -> int:
+def sync_tree(tree: Tree, folder: Path) -> list[str]:
     """Make ``folder`` hold exactly the files of ``tree``, touching only those that differ.
 
     A file in place is the right one when it is a hard link to the tree's kept file (same
     inode): kept files are never written into (a new version is a new file), so nothing but
     a link to the same file has the same inode. Whatever else is in ``folder`` (an older
     build, a half-finished one, a file put there by hand) is replaced or removed. Returns
-    the number of files linked (or copied, across file systems)."""
+    the paths of the files linked (or copied, across file systems)."""
     try:
         return _sync(tree, folder)
     except (IsADirectoryError, NotADirectoryError, FileExistsError):
@@ -171,11 +171,11 @@ def sync_tree(tree: Tree, folder: Path) -> int:
         return _sync(tree, folder)
 
 
-def _sync(tree: Tree, folder: Path) -> int:
+def _sync(tree: Tree, folder: Path) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     top = str(folder)
     present, folders = _walk(top)
-    linked = 0
+    linked = []
     for path, (source, inode) in tree.files.items():
         have = present.pop(path, None)
         if have is not None:
@@ -183,7 +183,7 @@ def _sync(tree: Tree, folder: Path) -> int:
                 continue
             os.unlink(have[0])
         _link(source, f"{top}/{path}")
-        linked += 1
+        linked.append(path)
     for stale, _ in present.values():
         os.unlink(stale)
     needed = {""}

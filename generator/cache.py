@@ -208,6 +208,8 @@ class Memo(Generic[V]):
             return
         name = self.folder.name.rsplit("-", 1)[0]
         for other in self.folder.parent.glob(f"{name}-*"):
+            if other.name.rsplit("-", 1)[0] != name:
+                continue  # another memo, whose name starts with this one's
             if other.is_dir() and other != self.folder:
                 shutil.rmtree(other, ignore_errors=True)
                 if _RESIDENT is not None:

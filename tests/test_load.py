@@ -129,6 +129,18 @@ def test_a_long_lived_process_keeps_its_memos_and_reads_what_another_wrote(
     assert Memo.load(tmp_path, "m", "v1").get("k") == ["written by another process"]
 
 
+def test_saving_a_memo_keeps_another_whose_name_starts_with_its_own(tmp_path: Path) -> None:
+    """Regression: saving the memo « scdl » removed the other versions of « scdl-* », the
+    memo « scdl-lignes » among them."""
+    lignes: Memo[str] = Memo.load(tmp_path, "scdl-lignes", "v1")
+    lignes.put("k", "ligne")
+    lignes.save()
+    scdl: Memo[str] = Memo.load(tmp_path, "scdl", "v1")
+    scdl.put("k", "valide")
+    scdl.save()
+    assert Memo.load(tmp_path, "scdl-lignes", "v1").get("k") == "ligne"
+
+
 def test_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cache = Cache(cache_dir)

@@ -293,7 +293,9 @@ def test_after_an_edit_the_cached_exports_are_the_fresh_ones_and_only_the_edit_i
     assert edited is not None
     validated: list[int] = []
     converted: list[str] = []
+    lines: list[str] = []
     real_problems, real_items = scdl_module.csv_problems, opendata_module.seance_to_items
+    real_rows = scdl_module.seance_to_rows
 
     def counting_problems(path: Path, control: CsvControl | None = None) -> list[Any]:
         validated.append(len(rows_of(path)))
@@ -303,11 +305,16 @@ def test_after_an_edit_the_cached_exports_are_the_fresh_ones_and_only_the_edit_i
         converted.append(files.dossier)
         return real_items(project, files)
 
+    def counting_rows(project: Project, files: SeanceFiles) -> Any:
+        lines.append(files.dossier)
+        return real_rows(project, files)
+
     monkeypatch.setattr(scdl_module, "csv_problems", counting_problems)
+    monkeypatch.setattr(scdl_module, "seance_to_rows", counting_rows)
     monkeypatch.setattr(opendata_module, "seance_to_items", counting_items)
     csv_file = export_scdl(edited, tmp_path / "apres", cache=cache)
     json_file, _ = export_json(edited, tmp_path / "apres", cache=cache)
-    assert validated == [1] and converted == [files.dossier]
+    assert validated == [1] and converted == [files.dossier] and lines == [files.dossier]
     assert "(modifié)" in csv_file.read_text(encoding="utf-8")
 
     monkeypatch.undo()

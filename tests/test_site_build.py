@@ -25,6 +25,7 @@ from generator.site.search import (
     index_search,
 )
 from tests.conftest import ROOT, TODAY, sample_copy
+from tests.test_pdf import pdf_text
 
 MKDOCS = Path(sys.executable).with_name("mkdocs")
 
@@ -221,6 +222,37 @@ def test_a_theme_change_indexes_every_group_again(tmp_path: Path) -> None:
     assert (other["2024"].base / "pagefind-entry.json").is_file()
 
 
+def test_a_preview_build_that_failed_leaves_no_old_document_in_the_next_one(
+    tmp_path: Path,
+) -> None:
+    """Under ``mkdocs serve``, mkdocs copies into the site only the documents the reload
+    changed. A reload that failed after they changed, before mkdocs copied them, would have
+    left the old ones there for good: the next reload finds nothing changed."""
+    project = tmp_path / "projet"
+    project.mkdir()
+    for name in ("mkdocs.yml", "templates", "generator"):
+        (project / name).symlink_to(ROOT / name)
+    content = sample_copy(project)
+    out = tmp_path / "out"
+    _mkdocs_build(project, out, "--dirty")
+    delib = content / "seances" / "2024-03-14" / "deliberations" / "2024_003.yml"
+    text = delib.read_text(encoding="utf-8")
+    delib.write_text(text.replace("objet: ", "objet: Rectifié — ", 1), encoding="utf-8")
+    # a page's file that cannot be written: the hook fails once the documents are linked
+    blocked = project / ".registre-cache" / "apercu-pages" / "deliberations" / "2024_001.md"
+    blocked.unlink()
+    blocked.mkdir()
+    failed = subprocess.run(
+        [str(MKDOCS), "build", "--dirty", "-f", str(project / "mkdocs.yml"), "-d", str(out)],
+        capture_output=True,
+        cwd=project,
+    )
+    assert failed.returncode != 0
+    blocked.rmdir()
+    _mkdocs_build(project, out, "--dirty")
+    assert "Rectifié" in "\n".join(pdf_text(out / "extraits" / "2024_003.pdf"))
+
+
 def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: Path) -> None:
     """``mkdocs serve --dirty`` (here ``mkdocs build --dirty``, the same build, strict as
     mkdocs.yml says) renders again only the pages whose Markdown changed: the hook rewrites a
@@ -237,10 +269,15 @@ def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: P
         return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("index.html")}
 
     before = dirty_build()
+    pdfs = {n: (out / "extraits" / f"{n}.pdf").stat().st_mtime_ns for n in ("2024_001", "2024_003")}
     delib = content / "seances" / "2024-03-14" / "deliberations" / "2024_003.yml"
     text = delib.read_text(encoding="utf-8")
     delib.write_text(text.replace("objet: ", "objet: Rectifié — ", 1), encoding="utf-8")
     after = dirty_build()
+    # the edited extract is copied into the site again, not the others
+    assert "Rectifié" in "\n".join(pdf_text(out / "extraits" / "2024_003.pdf"))
+    assert (out / "extraits" / "2024_003.pdf").stat().st_mtime_ns != pdfs["2024_003"]
+    assert (out / "extraits" / "2024_001.pdf").stat().st_mtime_ns == pdfs["2024_001"]
     changed = sorted(p for p in after if after[p] != before.get(p))
     assert "deliberations/2024_003/index.html" in changed
     assert "seances/2024-03-14/index.html" in changed  # lists the objet
