@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import markdown
 import pytest
 
+from generator.cache import Memo
+from generator.model import Project
 from generator.project import check
-from generator.site.pages import THEME_PAGE_MAX, Page, SiteData, index_pages, md, theme_of
+from generator.site.pages import (
+    THEME_PAGE_MAX,
+    Page,
+    SeanceSite,
+    SiteData,
+    index_pages,
+    md,
+    project_to_pages,
+    theme_of,
+)
 from tests.bench.synth import write_archive
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sample_copy
 
 HOSTILE = [
     "*gras* et _souligné_",
@@ -69,3 +81,38 @@ def test_a_large_theme_has_one_page_per_year(tmp_path: Path) -> None:
         assert [int(n) for *_, n in links] == [len(x) for x in listed[::-1]]
         assert sorted(n for x in listed for n in x) == sorted(numeros)
         assert f"[Toutes les années](../../themes/{theme}.md)" in pages[years[0]]
+
+
+def test_the_elus_counts_follow_an_edit_with_the_other_seances_kept(tmp_path: Path) -> None:
+    """The élus' pages count every séance; with the memo, only the edited séance's
+    attendance is computed again, and the pages are those of a build without the memo."""
+
+    def convert(texts: Sequence[str]) -> list[str]:
+        return [html.escape(t) for t in texts]
+
+    def elu(project: Project, memo: Memo[SeanceSite] | None) -> str:
+        pages = project_to_pages(project, convert, memo)
+        if memo is not None:
+            memo.save()
+        return next(p.text() for p in pages if p.path == "elus/meyer-alain.md")
+
+    content = sample_copy(tmp_path)
+
+    def checked() -> Project:
+        project = check(content, today=TODAY).project
+        assert project is not None
+        return project
+
+    before = elu(checked(), Memo.load(tmp_path, "pages", "v1"))
+    seance = content / "seances" / "2024-03-14" / "seance.yml"
+    text = seance.read_text(encoding="utf-8")
+    seance.write_text(
+        text.replace(
+            'membre: meyer-alain\n    jusqu_a: "4"', 'membre: meyer-alain\n    jusqu_a: "3"'
+        ),
+        encoding="utf-8",
+    )
+    project = checked()
+    after = elu(project, Memo.load(tmp_path, "pages", "v1"))
+    assert after != before
+    assert after == elu(project, None)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from generator.atomic import Tree, write_bytes
@@ -55,13 +56,34 @@ class Store:
         délibérations."""
         return f"{self.folder}/{key[:2]}/{key}{suffix}"
 
+    @cached_property
+    def _inodes(self) -> dict[str, int]:
+        """The kept files (name → inode), from one listing of the folder: a build asks
+        whether ~60,000 of them are there at 10,000 délibérations (a ``stat`` each), and
+        their inodes save ``sync_tree`` another ``stat`` each."""
+        inodes: dict[str, int] = {}
+        try:
+            tops = os.scandir(self.folder)
+        except FileNotFoundError:
+            return inodes
+        with tops:
+            for top in tops:
+                if top.is_dir(follow_symlinks=False):
+                    with os.scandir(top.path) as entries:
+                        inodes |= {e.path: e.inode() for e in entries}
+        return inodes
+
     def has(self, key: str, suffix: str) -> bool:
-        return os.path.exists(self.name(key, suffix))
+        return self.name(key, suffix) in self._inodes
+
+    def inode(self, key: str, suffix: str) -> int | None:
+        """The kept file's inode, if it is there."""
+        return self._inodes.get(self.name(key, suffix))
 
     def put(self, key: str, suffix: str, data: bytes) -> Path:
-        target = self.path(key, suffix)
-        write_bytes(target, data)
-        return target
+        name = self.name(key, suffix)
+        self._inodes[name] = write_bytes(Path(name), data).st_ino
+        return Path(name)
 
 
 @contextmanager
@@ -130,7 +152,7 @@ def write_documents(
     if failures:
         raise RegistreError(failures)
     for p in planned:
-        out.link(f"extraits/{p.name}.pdf", store.name(p.key, ".pdf"))
+        out.link(f"extraits/{p.name}.pdf", store.name(p.key, ".pdf"), store.inode(p.key, ".pdf"))
     progress("Copies Word et OpenDocument")
     write_office(planned, out, store, settings)
     if only is None:
@@ -164,7 +186,9 @@ def write_office(
         for suffix in (".docx", ".odt"):
             if not store.has(key, suffix):
                 todo.append((key, suffix, p.extrait))
-            out.link(f"extraits/{p.name}{suffix}", store.name(key, suffix))
+            out.link(
+                f"extraits/{p.name}{suffix}", store.name(key, suffix), store.inode(key, suffix)
+            )
     if len(todo) < settings.pool_threshold or settings.workers == 1:
         _office_job(store, todo)
     else:
@@ -200,4 +224,6 @@ def _write_listes(project: Project, out: Tree, store: Store, settings: RenderSet
         )
     memo.save()
     for _, doc in documents:
-        out.link(f"listes/{doc.name}.pdf", store.name(doc.key, ".pdf"))
+        out.link(
+            f"listes/{doc.name}.pdf", store.name(doc.key, ".pdf"), store.inode(doc.key, ".pdf")
+        )

@@ -33,7 +33,13 @@ from generator.atomic import Tree, write_bytes, write_text
 from generator.cache import Memo, code_version
 from generator.model import Project
 from generator.render.markdown import conversion_salt, markdown_to_cached
-from generator.site.pages import Page, group_folder, project_to_pages, search_groups
+from generator.site.pages import (
+    Page,
+    SeanceSite,
+    group_folder,
+    project_to_pages,
+    search_groups,
+)
 from generator.site.render import RenderJob, render_pages, shares
 from generator.site.search import MODIFS, index_search, page_to_dest
 
@@ -83,7 +89,7 @@ def project_to_inputs(
     if cache is None:
         pages = project_to_pages(project, convert)
     else:
-        memo: Memo[tuple[Page, ...]] = Memo.load(cache / "site", "pages", code_version())
+        memo: Memo[SeanceSite] = Memo.load(cache / "site", "pages", code_version())
         pages = project_to_pages(project, convert, memo, conversion_salt())
         memo.save()
     return SiteInputs(project.collectivite.nom, tuple(pages))

@@ -335,11 +335,51 @@ def seance_page(data: SiteData, files: SeanceFiles, presence: SeancePresence) ->
 
 
 @dataclass
-class _EluStats:
+class EluCounts:
+    """What an élu's page counts: points where the élu sat (as a titular member), points
+    present, pouvoirs given and received (a point each)."""
+
     points: int = 0
     present: int = 0
     given: int = 0
     received: int = 0
+
+    def add(self, other: EluCounts) -> None:
+        self.points += other.points
+        self.present += other.present
+        self.given += other.given
+        self.received += other.received
+
+
+def seance_to_counts(
+    files: SeanceFiles, membres: Sequence[Membre], presence: SeancePresence
+) -> dict[str, EluCounts]:
+    """Each élu's counts at one séance (kept with the séance's pages: the élus' pages need
+    every séance's, and their attendance is computed again only for the séances that
+    changed)."""
+    counts: dict[str, EluCounts] = defaultdict(EluCounts)
+    for m in membres:
+        if not m.en_exercice(files.seance.date) and m.suppleant_de is None:
+            continue
+        for pt in presence.points:
+            if m.suppleant_de is None:
+                counts[m.id].points += 1
+            if m.id in pt.presents:
+                counts[m.id].present += 1
+    for pt in presence.points:
+        for p in pt.procurations:
+            counts[p.mandant].given += 1
+            counts[p.mandataire].received += 1
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class SeanceSite:
+    """What the site makes of one séance: its pages (the séance's, its délibérations'), and
+    its counts for the élus' pages; kept between builds under the séance's key."""
+
+    pages: tuple[Page, ...]
+    counts: Mapping[str, EluCounts]
 
 
 def _link(here: str, d: Deliberation) -> str:
@@ -347,26 +387,17 @@ def _link(here: str, d: Deliberation) -> str:
     return f'<a href="{attr(href(here, deliberation_path(d)))}">{attr(d.numero)}</a>'
 
 
-def elu_pages(data: SiteData, presences: Mapping[str, SeancePresence]) -> list[Page]:
-    """One page per member: mandate, attendance rate, pouvoirs, reports, roll-call votes."""
+def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list[Page]:
+    """One page per member: mandate, attendance rate, pouvoirs, reports, roll-call votes
+    (``counts``: each séance's, ``seance_to_counts``)."""
     membres = data.membres
-    stats: dict[str, _EluStats] = defaultdict(_EluStats)
+    stats: dict[str, EluCounts] = defaultdict(EluCounts)
+    for seance in counts:
+        for ident, c in seance.items():
+            stats[ident].add(c)
     rapports: dict[str, list[Deliberation]] = defaultdict(list)
     votes: dict[str, list[tuple[Deliberation, str]]] = defaultdict(list)
     for files in data.project.seances:
-        presence = presences[files.dossier]
-        for m in data.project.membres:
-            if not m.en_exercice(files.seance.date) and m.suppleant_de is None:
-                continue
-            for pt in presence.points:
-                if m.suppleant_de is None:
-                    stats[m.id].points += 1
-                if m.id in pt.presents:
-                    stats[m.id].present += 1
-        for pt in presence.points:
-            for p in pt.procurations:
-                stats[p.mandant].given += 1
-                stats[p.mandataire].received += 1
         for d in files.deliberations:
             if d.rapporteur:
                 rapports[d.rapporteur].append(d)
@@ -584,18 +615,18 @@ Convert = Callable[[Sequence[str]], list[str]]
 def project_to_pages(
     project: Project,
     convert: Convert,
-    memo: Memo[tuple[Page, ...]] | None = None,
+    memo: Memo[SeanceSite] | None = None,
     salt: str = "",
 ) -> list[Page]:
-    """Every page of the site. A séance's page and its délibérations' depend on the séance,
-    the collectivité, the members and the texts' conversion only (``salt``: what it depends
-    on besides the text): with ``memo`` (kept between builds by the caller), they are taken
-    from it under the hash of those, and only the other séances' texts are converted."""
+    """Every page of the site. What the site makes of a séance (``SeanceSite``) depends on
+    the séance, the collectivité, the members and the texts' conversion only (``salt``: what
+    it depends on besides the text): with ``memo`` (kept between builds by the caller), it is
+    taken from it under the hash of those, and only the other séances' texts are converted
+    and their attendance computed."""
     membres = {m.id: m for m in project.membres}
-    presences = {f.dossier: seance_to_presence(f.seance, membres) for f in project.seances}
     seance_key = seance_keys(project, salt)
     keys: dict[str, str] = {}
-    kept: dict[str, tuple[Page, ...]] = {}
+    kept: dict[str, SeanceSite] = {}
     for files in project.seances:
         if memo is not None:
             keys[files.dossier] = seance_key(files)
@@ -606,18 +637,23 @@ def project_to_pages(
     html = convert([d.texte for d in delibs])
     data = SiteData(project, dict(zip((d.numero for d in delibs), html, strict=True)))
     pages = index_pages(data)
+    counts = []
     for files in project.seances:
         made = kept.get(files.dossier)
         if made is None:
-            presence = presences[files.dossier]
-            made = (
-                seance_page(data, files, presence),
-                *(deliberation_page(data, files, d, presence) for d in files.deliberations),
+            presence = seance_to_presence(files.seance, membres)
+            made = SeanceSite(
+                (
+                    seance_page(data, files, presence),
+                    *(deliberation_page(data, files, d, presence) for d in files.deliberations),
+                ),
+                seance_to_counts(files, project.membres, presence),
             )
             if memo is not None:
                 memo.put(keys[files.dossier], made)
-        pages += made
-    pages += elu_pages(data, presences)
+        pages += made.pages
+        counts.append(made.counts)
+    pages += elu_pages(data, counts)
     pages.append(donnees_page(data.project))
     *others, primary = search_groups(pages)
     # the years from the most recent (the order in which the search page reaches back)
