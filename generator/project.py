@@ -27,7 +27,7 @@ from generator.load import load_project
 from generator.model import Project, SeanceFiles
 from generator.public import public_project
 from generator.render.outputs import Store, store_for, write_documents
-from generator.render.pdf import Planned, RenderSettings
+from generator.render.pdf import Linked, RenderSettings
 from generator.rules import SeanceRules, check_project
 from generator.site.build import build_site
 
@@ -140,7 +140,7 @@ def build(
 
     public = public_project(project)
     # the extracts of each séance, public and official, kept between builds
-    plans: Memo[tuple[Planned, ...]] | None = None
+    plans: Memo[tuple[Linked, ...]] | None = None
     if cache_dir is not None:
         plans = Memo.load(cache_dir / "documents", "plans", code_version())
 
@@ -193,7 +193,7 @@ def write_public_documents(
     store: Store,
     progress: Progress,
     settings: RenderSettings | None = None,
-    plans: Memo[tuple[Planned, ...]] | None = None,
+    plans: Memo[tuple[Linked, ...]] | None = None,
 ) -> None:
     """What the site publishes beside its pages: extracts and listes (linked into ``tree``),
     open data (written into ``folder/donnees`` and added to ``tree``)."""

@@ -433,6 +433,21 @@ def test_an_edit_renders_again_only_the_extracts_it_changes(
     assert "BLANC-ROUX" in "".join(pdf_text(tmp_path / "officiel" / "extraits" / "2024_011.pdf"))
 
 
+def test_a_document_missing_from_the_store_is_made_again(base_copy: Path, tmp_path: Path) -> None:
+    """The memo keeps the keys of each séance's extracts, not the extracts themselves: a PDF
+    or a copy gone from the store (a cache cleaned by hand) is planned and written again."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(base_copy, out, today=TODAY, cache_dir=cache)
+    gone = [out / "extraits" / "2024_010.docx", out / "extraits" / "2024_011.pdf"]
+    for kept in (cache / "documents").rglob("*.*"):
+        if any(os.path.samefile(kept, published) for published in gone):
+            kept.unlink()
+    build(base_copy, out, today=TODAY, cache_dir=cache)
+    assert "Vente de la parcelle" in "".join(pdf_text(out / "extraits" / "2024_011.pdf"))
+    with zipfile.ZipFile(out / "extraits" / "2024_010.docx") as docx:
+        assert "Tarifs" in docx.read("word/document.xml").decode("utf-8")
+
+
 def test_a_new_pandoc_or_lua_writer_renders_the_extracts_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -27,12 +27,14 @@ from generator.render.markdown import markdown_to_cached
 from generator.render.office import extrait_to_office
 from generator.render.pdf import (
     Document,
+    Linked,
     Planned,
     RenderSettings,
     compile_stream,
     environment,
     input_key,
     plan_extraits,
+    plan_kept,
     planned_to_documents,
     template_digest,
 )
@@ -127,11 +129,11 @@ def write_documents(
     progress: Progress,
     only: set[str] | None = None,
     settings: RenderSettings | None = None,
-    plans: Memo[tuple[Planned, ...]] | None = None,
+    plans: Memo[tuple[Linked, ...]] | None = None,
 ) -> None:
     """Render the extracts (and, for a whole build, the listes) into the store and link them
-    into ``out`` (``extraits/``, ``listes/``); ``plans`` keeps the extracts of each séance
-    between builds (``plan_extraits``)."""
+    into ``out`` (``extraits/``, ``listes/``); ``plans`` keeps the keys of each séance's
+    extracts between builds (``plan_kept``)."""
     settings = settings or RenderSettings()
     items = [
         (files, d)
@@ -140,9 +142,18 @@ def write_documents(
         if only is None or d.numero in only
     ]
     by_numero = {d.numero: d for _, d in items}
-    planned = plan_extraits(project, items, settings, plans if only is None else None)
+
+    def wanted(key: str) -> bool:  # a document of the extract is missing from the store
+        copy = office_key(key)
+        return not all(store.has(k, s) for k, s in ((key, ".pdf"), *((copy, s) for s in OFFICE)))
+
+    if plans is None or only is not None:
+        planned = plan_extraits(project, items, settings)
+        linked = [(p.name, p.key) for p in planned]
+    else:
+        linked, planned = plan_kept(project, items, settings, plans, wanted)
     todo = [p for p in planned if not store.has(p.key, ".pdf")]
-    progress(f"Extraits PDF ({len(todo)} à produire sur {len(planned)})")
+    progress(f"Extraits PDF ({len(todo)} à produire sur {len(linked)})")
     failures = [
         _failure(by_numero.get(doc.name), doc.name, f"extrait {doc.name}", message)
         for doc, message in compile_into(
@@ -151,10 +162,10 @@ def write_documents(
     ]
     if failures:
         raise RegistreError(failures)
-    for p in planned:
-        out.link(f"extraits/{p.name}.pdf", store.name(p.key, ".pdf"), store.inode(p.key, ".pdf"))
+    for name, key in linked:
+        out.link(f"extraits/{name}.pdf", store.name(key, ".pdf"), store.inode(key, ".pdf"))
     progress("Copies Word et OpenDocument")
-    write_office(planned, out, store, settings)
+    write_office(linked, planned, out, store, settings)
     if only is None:
         progress("Listes des délibérations")
         _write_listes(project, out, store, settings)
@@ -172,23 +183,36 @@ def _office_job(store: Store, todo: Sequence[tuple[str, str, Extrait]]) -> None:
         store.put(key, suffix, extrait_to_office(extrait, converted[extrait.texte], suffix[1:]))
 
 
+#: The copies of each extract for a word processor.
+OFFICE = (".docx", ".odt")
+
+
+def office_key(key: str) -> str:
+    """The key of an extract's copies, from its PDF's (which covers the extract and the
+    code, office.py included)."""
+    return hashlib.sha256(f"office\0{key}".encode()).hexdigest()
+
+
 def write_office(
-    planned: Sequence[Planned], out: Tree, store: Store, settings: RenderSettings
+    linked: Sequence[Linked],
+    planned: Sequence[Planned],
+    out: Tree,
+    store: Store,
+    settings: RenderSettings,
 ) -> None:
-    """The Word and OpenDocument copies of the planned extracts (``extrait_to_office``), from
-    the texts' pandoc JSON that the PDFs' conversion kept in the store; above the pool
-    threshold, written by one process per core (~2 ms of Python a file: 40 s on one core for
-    a 10,000-délibération archive)."""
+    """The Word and OpenDocument copies of the extracts (``extrait_to_office``): those of
+    ``planned`` missing from the store are written, from the texts' pandoc JSON that the
+    PDFs' conversion kept in the store (above the pool threshold, by one process per core:
+    ~2 ms of Python a file, 40 s on one core for a 10,000-délibération archive); those of
+    ``linked`` are linked into ``out``."""
     todo: list[tuple[str, str, Extrait]] = []
     for p in planned:
-        # the PDF's key covers the extract and the code (office.py included)
-        key = hashlib.sha256(f"office\0{p.key}".encode()).hexdigest()
-        for suffix in (".docx", ".odt"):
-            if not store.has(key, suffix):
-                todo.append((key, suffix, p.extrait))
-            out.link(
-                f"extraits/{p.name}{suffix}", store.name(key, suffix), store.inode(key, suffix)
-            )
+        key = office_key(p.key)
+        todo += ((key, suffix, p.extrait) for suffix in OFFICE if not store.has(key, suffix))
+    for name, pdf in linked:
+        key = office_key(pdf)
+        for suffix in OFFICE:
+            out.link(f"extraits/{name}{suffix}", store.name(key, suffix), store.inode(key, suffix))
     if len(todo) < settings.pool_threshold or settings.workers == 1:
         _office_job(store, todo)
     else:

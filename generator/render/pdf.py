@@ -14,7 +14,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,38 +152,59 @@ def plan_extraits(
     project: Project,
     items: Sequence[tuple[SeanceFiles, Deliberation]],
     settings: RenderSettings,
-    memo: Memo[tuple[Planned, ...]] | None = None,
 ) -> list[Planned]:
-    """The extract of each délibération, with its Markdown text still unconverted (cheap).
-
-    With ``memo`` (kept between builds by the caller; ``items`` are then whole séances), the
-    extracts of a séance are taken from it under the hash of what they depend on: the séance's
-    files, the collectivité, the members and the template."""
+    """The extract of each délibération, with its Markdown text still unconverted (cheap)."""
     digest = template_digest(settings, "extrait.typ.j2")
     membres = {m.id: m for m in project.membres}
-    seance_key = seance_keys(project, digest)
-    seances: dict[str, tuple[SeanceFiles, list[Deliberation]]] = {}
-    for files, d in items:
-        seances.setdefault(files.dossier, (files, []))[1].append(d)
     planned: list[Planned] = []
-    for files, delibs in seances.values():
-        key = ""
-        if memo is not None:
-            key = seance_key(files)
-            kept = memo.get(key)
-            if kept is not None:
-                planned += kept
-                continue
+    for files, delibs in _by_seance(items):
         presence = seance_to_presence(files.seance, membres)
-        made = tuple(
+        planned += (
             Planned(d.numero, input_key(digest, extrait), extrait)
             for d in delibs
             for extrait in [deliberation_to_extrait(project, files, d, d.texte, presence)]
         )
-        if memo is not None:
-            memo.put(key, made)
-        planned += made
     return planned
+
+
+def _by_seance(
+    items: Sequence[tuple[SeanceFiles, Deliberation]],
+) -> list[tuple[SeanceFiles, list[Deliberation]]]:
+    seances: dict[str, tuple[SeanceFiles, list[Deliberation]]] = {}
+    for files, d in items:
+        seances.setdefault(files.dossier, (files, []))[1].append(d)
+    return list(seances.values())
+
+
+#: An extract's name (its délibération's numéro) and key: what a build links.
+Linked = tuple[str, str]
+
+
+def plan_kept(
+    project: Project,
+    items: Sequence[tuple[SeanceFiles, Deliberation]],
+    settings: RenderSettings,
+    memo: Memo[tuple[Linked, ...]],
+    wanted: Callable[[str], bool],
+) -> tuple[list[Linked], list[Planned]]:
+    """Each extract's name and key, and the extract itself for those whose key is ``wanted``
+    (a document to render). The keys of a séance's extracts are kept in ``memo`` (between
+    builds; ``items`` are whole séances) under the hash of what they depend on: the séance's
+    files, the collectivité, the members and the template. Only the keys: the extracts of a
+    large archive weigh tens of megabytes, read at every build for the few to render."""
+    seance_key = seance_keys(project, template_digest(settings, "extrait.typ.j2"))
+    linked: list[Linked] = []
+    planned: list[Planned] = []
+    for files, delibs in _by_seance(items):
+        key = seance_key(files)
+        keys = memo.get(key)
+        if keys is None or any(wanted(k) for _, k in keys):
+            made = plan_extraits(project, [(files, d) for d in delibs], settings)
+            keys = tuple((p.name, p.key) for p in made)
+            planned += (p for p in made if wanted(p.key))
+        memo.put(key, keys)
+        linked += keys
+    return linked, planned
 
 
 def planned_to_documents(

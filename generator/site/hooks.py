@@ -28,7 +28,7 @@ from generator.diagnostics import format_diagnostics
 from generator.project import check, write_public_documents
 from generator.public import public_project
 from generator.render.outputs import store_for
-from generator.render.pdf import Planned
+from generator.render.pdf import Linked
 from generator.site import build as site_build
 from generator.site.pages import Page
 
@@ -51,7 +51,7 @@ def preview_inputs(root: Path) -> tuple[site_build.SiteInputs, Path, list[str], 
     tree = Tree()
     # the extracts of each séance, kept between reloads (apart from the build's, which also
     # holds the official ones: each keeps only what it used)
-    plans: Memo[tuple[Planned, ...]] = Memo.load(cache / "documents", "apercu", code_version())
+    plans: Memo[tuple[Linked, ...]] = Memo.load(cache / "documents", "apercu", code_version())
     with store_for(cache) as store, tempfile.TemporaryDirectory(dir=cache) as tmp:
         write_public_documents(public, tree, Path(tmp), store, _quiet, plans=plans)
         plans.save()

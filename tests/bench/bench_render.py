@@ -72,7 +72,8 @@ def measure(size: int, office: int) -> None:
 
         start = time.perf_counter()
         office_store = Store(folder / "s2", folder / "texts2")
-        write_office(planned[:office], Tree(), office_store, settings)
+        some = planned[:office]
+        write_office([(p.name, p.key) for p in some], some, Tree(), office_store, settings)
         office_rate = office / (time.perf_counter() - start) if office else 0.0
 
         start = time.perf_counter()
