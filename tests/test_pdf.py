@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import pickle
 import re
 import shutil
 import zipfile
@@ -21,6 +22,7 @@ from generator.project import build, check
 from generator.public import public_project
 from generator.render import pdf as render_pdf
 from generator.render.formats import date_to_text, number_to_text, time_to_text
+from generator.render.outputs import Store
 from generator.render.pdf import TEMPLATES, RenderSettings, template_digest
 from generator.votes import vote_to_figures
 from tests.conftest import AFTER_BUILD, BASE, ROOT, TODAY, sample_copy
@@ -446,6 +448,20 @@ def test_a_document_missing_from_the_store_is_made_again(base_copy: Path, tmp_pa
     assert "Vente de la parcelle" in "".join(pdf_text(out / "extraits" / "2024_011.pdf"))
     with zipfile.ZipFile(out / "extraits" / "2024_010.docx") as docx:
         assert "Tarifs" in docx.read("word/document.xml").decode("utf-8")
+
+
+def test_a_store_sent_to_a_worker_leaves_its_listing_behind(tmp_path: Path) -> None:
+    """Regression: the store's listing (its files' names and inodes) was pickled with every
+    task of the Word/ODT copies' worker processes: at 10,000 délibérations, the copies took
+    46 s instead of 23."""
+    empty = Store(tmp_path / "vide", tmp_path)
+    store = Store(tmp_path / "documents", tmp_path)
+    for i in range(1000):
+        store.put(f"{i:064x}", ".pdf", b"%PDF")
+    assert store.has(f"{999:064x}", ".pdf")
+    sent = pickle.loads(pickle.dumps(store))
+    assert len(pickle.dumps(store)) <= len(pickle.dumps(empty)) + 20
+    assert sent.has(f"{999:064x}", ".pdf")  # listed again where it is used
 
 
 def test_a_new_pandoc_or_lua_writer_renders_the_extracts_again(

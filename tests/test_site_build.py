@@ -222,17 +222,24 @@ def test_a_theme_change_indexes_every_group_again(tmp_path: Path) -> None:
     assert (other["2024"].base / "pagefind-entry.json").is_file()
 
 
+def _preview_project(folder: Path) -> tuple[Path, Path]:
+    """A project folder as a secretariat has one (``mkdocs.yml``, the theme, the package, a
+    copy of the sample content), for ``mkdocs build`` through the hook: the folder and its
+    ``content/``."""
+    project = folder / "projet"
+    project.mkdir()
+    for name in ("mkdocs.yml", "templates", "generator"):
+        (project / name).symlink_to(ROOT / name)
+    return project, sample_copy(project)
+
+
 def test_a_preview_build_that_failed_leaves_no_old_document_in_the_next_one(
     tmp_path: Path,
 ) -> None:
     """Under ``mkdocs serve``, mkdocs copies into the site only the documents the reload
     changed. A reload that failed after they changed, before mkdocs copied them, would have
     left the old ones there for good: the next reload finds nothing changed."""
-    project = tmp_path / "projet"
-    project.mkdir()
-    for name in ("mkdocs.yml", "templates", "generator"):
-        (project / name).symlink_to(ROOT / name)
-    content = sample_copy(project)
+    project, content = _preview_project(tmp_path)
     out = tmp_path / "out"
     _mkdocs_build(project, out, "--dirty")
     delib = content / "seances" / "2024-03-14" / "deliberations" / "2024_003.yml"
@@ -257,11 +264,7 @@ def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: P
     """``mkdocs serve --dirty`` (here ``mkdocs build --dirty``, the same build, strict as
     mkdocs.yml says) renders again only the pages whose Markdown changed: the hook rewrites a
     page's file only then, or all of them when what every page shows changed."""
-    project = tmp_path / "projet"
-    project.mkdir()
-    for name in ("mkdocs.yml", "templates", "generator"):
-        (project / name).symlink_to(ROOT / name)
-    content = sample_copy(project)
+    project, content = _preview_project(tmp_path)
     out = tmp_path / "out"
 
     def dirty_build() -> dict[str, int]:

@@ -75,6 +75,11 @@ class Store:
                         inodes |= {e.path: e.inode() for e in entries}
         return inodes
 
+    def __reduce__(self) -> tuple[type[Store], tuple[Path, Path]]:
+        """A worker process gets the folders, not this process's listing of the store (tens
+        of thousands of names, sent with every task of the Word/ODT copies)."""
+        return (Store, (self.folder, self.texts))
+
     def has(self, key: str, suffix: str) -> bool:
         return self.name(key, suffix) in self._inodes
 
