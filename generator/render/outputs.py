@@ -89,7 +89,9 @@ class Store:
 
     def put(self, key: str, suffix: str, data: bytes) -> Path:
         name = self.name(key, suffix)
-        self._inodes[name] = write_bytes(Path(name), data).st_ino
+        written = write_bytes(Path(name), data)
+        if "_inodes" in self.__dict__:  # listed already (a worker process never lists it)
+            self._inodes[name] = written.st_ino
         return Path(name)
 
 
