@@ -466,6 +466,22 @@ def test_a_store_sent_to_a_worker_leaves_its_listing_behind(tmp_path: Path) -> N
     assert sent.has(f"{1000:064x}", ".docx")  # listed where it is asked
 
 
+def test_the_public_pass_reuses_the_copies_the_workers_wrote(
+    base_copy: Path, tmp_path: Path
+) -> None:
+    """Regression: the Word/ODT copies written by worker processes were not in the build's
+    listing of the store, so the public pass (after the official one) took them for missing
+    and wrote them all again (the copies' stage took twice as long). Here nothing is occulted:
+    the public copies are the official ones."""
+    messages: list[str] = []
+    settings = RenderSettings(pool_threshold=1)  # the copies written by worker processes
+    build(base_copy, tmp_path / "site", today=TODAY, settings=settings, progress=messages.append)
+    assert [m for m in messages if m.startswith("Copies Word")] == [
+        "Copies Word et OpenDocument (4 à produire sur 4)",
+        "Copies Word et OpenDocument (0 à produire sur 4)",
+    ]
+
+
 def test_a_new_pandoc_or_lua_writer_renders_the_extracts_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

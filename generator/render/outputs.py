@@ -80,6 +80,11 @@ class Store:
         of thousands of names, sent with every task of the Word/ODT copies)."""
         return (Store, (self.folder, self.texts))
 
+    def relist(self) -> None:
+        """Forget the listing, after other processes wrote into the store (the Word/ODT
+        workers): the next question lists it again."""
+        self.__dict__.pop("_inodes", None)
+
     def has(self, key: str, suffix: str) -> bool:
         return self.name(key, suffix) in self._inodes
 
@@ -171,8 +176,7 @@ def write_documents(
         raise RegistreError(failures)
     for name, key in linked:
         out.link(f"extraits/{name}.pdf", store.name(key, ".pdf"), store.inode(key, ".pdf"))
-    progress("Copies Word et OpenDocument")
-    write_office(linked, planned, out, store, settings)
+    write_office(linked, planned, out, store, settings, progress)
     if only is None:
         progress("Listes des délibérations")
         _write_listes(project, out, store, settings)
@@ -206,6 +210,7 @@ def write_office(
     out: Tree,
     store: Store,
     settings: RenderSettings,
+    progress: Progress = lambda _: None,
 ) -> None:
     """The Word and OpenDocument copies of the extracts (``extrait_to_office``): those of
     ``planned`` missing from the store are written, from the texts' pandoc JSON that the
@@ -216,6 +221,9 @@ def write_office(
     for p in planned:
         key = office_key(p.key)
         todo += ((key, suffix, p.extrait) for suffix in OFFICE if not store.has(key, suffix))
+    progress(
+        f"Copies Word et OpenDocument ({len(todo)} à produire sur {len(OFFICE) * len(linked)})"
+    )
     for name, pdf in linked:
         key = office_key(pdf)
         for suffix in OFFICE:
@@ -227,6 +235,7 @@ def write_office(
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(settings.workers, mp_context=context) as pool:
             list(pool.map(_office_job, [store] * len(chunks), chunks))
+        store.relist()
 
 
 def _write_listes(project: Project, out: Tree, store: Store, settings: RenderSettings) -> None:
