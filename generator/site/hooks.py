@@ -73,7 +73,7 @@ def on_build_error(error: Exception) -> None:
 class _Document(File):
     """A document of the preview: mkdocs copies it into the site when it is not there yet or
     has just changed, without comparing the dates of tens of thousands of files at each
-    reload (``is_modified``: two ``stat`` each)."""
+    reload (``is_modified``: three ``stat`` each)."""
 
     def __init__(self, path: str, changed: bool, documents: Path, config: MkDocsConfig):
         super().__init__(
