@@ -39,11 +39,12 @@ test: $(STAMP) $(CHROMIUM) $(SOFFICE)
 golden: $(STAMP)
 	REGISTRE_REGEN_GOLDEN=1 $(BIN)/pytest -q tests -k golden
 
-# pdftotext (poppler-utils) is the floor the ingest benchmark compares against.
+# pdftotext (poppler-utils) is the floor the ingest benchmark compares against; the site's
+# benchmark measures the first search in Chromium.
 /usr/bin/pdftotext:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
-bench: $(STAMP) /usr/bin/pdftotext
+bench: $(STAMP) /usr/bin/pdftotext $(CHROMIUM)
 	$(BIN)/python tests/bench/bench_check.py
 	$(BIN)/python tests/bench/bench_render.py
 	$(BIN)/python tests/bench/bench_site.py
