@@ -50,9 +50,6 @@ class Store:
     #: Where converted texts are kept (``markdown_to_cached``): the site finds them there.
     texts: Path
 
-    def path(self, key: str, suffix: str) -> Path:
-        return Path(self.name(key, suffix))
-
     def name(self, key: str, suffix: str) -> str:
         """The kept file's path, as a string: a build asks for ~100,000 of them at 10,000
         délibérations."""
@@ -92,12 +89,11 @@ class Store:
         """The kept file's inode, if it is there."""
         return self._inodes.get(self.name(key, suffix))
 
-    def put(self, key: str, suffix: str, data: bytes) -> Path:
+    def put(self, key: str, suffix: str, data: bytes) -> None:
         name = self.name(key, suffix)
         written = write_bytes(Path(name), data)
         if "_inodes" in self.__dict__:  # listed already (a worker process never lists it)
             self._inodes[name] = written.st_ino
-        return Path(name)
 
 
 @contextmanager

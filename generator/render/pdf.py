@@ -193,18 +193,24 @@ def plan_kept(
     files, the collectivité, the members and the template. Only the keys: the extracts of a
     large archive weigh tens of megabytes, read at every build for the few to render."""
     seance_key = seance_keys(project, template_digest(settings, "extrait.typ.j2"))
+    seances = [(files, delibs, seance_key(files)) for files, delibs in _by_seance(items)]
+    keys: dict[str, tuple[Linked, ...]] = {}
+    again = []
+    for files, delibs, key in seances:
+        found = memo.get(key)
+        if found is None or any(wanted(k) for _, k in found):
+            again += [(files, d) for d in delibs]
+        else:
+            keys[key] = found
+    # planned in one call: the template's digest is read once, not once per séance
+    made = {p.name: p for p in plan_extraits(project, again, settings)}
     linked: list[Linked] = []
-    planned: list[Planned] = []
-    for files, delibs in _by_seance(items):
-        key = seance_key(files)
-        keys = memo.get(key)
-        if keys is None or any(wanted(k) for _, k in keys):
-            made = plan_extraits(project, [(files, d) for d in delibs], settings)
-            keys = tuple((p.name, p.key) for p in made)
-            planned += (p for p in made if wanted(p.key))
-        memo.put(key, keys)
-        linked += keys
-    return linked, planned
+    for _, delibs, key in seances:
+        if key not in keys:
+            keys[key] = tuple((d.numero, made[d.numero].key) for d in delibs)
+        memo.put(key, keys[key])
+        linked += keys[key]
+    return linked, [p for p in made.values() if wanted(p.key)]
 
 
 def planned_to_documents(
