@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,11 @@ def test_batch_equals_one_conversion_per_text_and_uses_one_process(
     calls: list[str] = []
     real = markdown._convert
 
-    def counting(joined: str, token: str) -> list[dict[str, str]]:
+    def counting(
+        joined: str, token: str, formats: Sequence[str], *, filtered: bool = True
+    ) -> list[dict[str, str]]:
         calls.append(token)
-        return real(joined, token)
+        return real(joined, token, formats, filtered=filtered)
 
     monkeypatch.setattr(markdown, "_convert", counting)
     batched = markdown_to_formats(texts)
@@ -51,7 +54,8 @@ def test_batch_equals_one_conversion_per_text_and_uses_one_process(
             "Avis du 3 mars" in batched[-1]["html"],
         ) == (True, False)
         assert 'id="fn1"' in batched[-1]["html"]  # each text's notes numbered from 1
-    assert len(calls) == 1
+    # one run for the texts that need the safety filter (a note's « [ »), one for the others
+    assert len(calls) == (2 if notes else 1)
 
 
 def test_a_text_that_swallows_the_markers_falls_back_to_one_call_each() -> None:
@@ -76,6 +80,26 @@ def test_images_unsafe_links_and_raw_code_are_dropped() -> None:
     )
 
 
+def test_a_batch_mixing_plain_and_unsafe_texts_keeps_their_order_and_filters_the_unsafe() -> None:
+    texts = ["Premier.", "[a](javascript:alert(1)) et <https://ok.fr>", "Troisième."]
+    html = [formats["html"] for formats in markdown_to_formats(texts)]
+    assert html == [
+        "<p>Premier.</p>\n",
+        '<p>a et <a href="https://ok.fr" class="uri">https://ok.fr</a></p>\n',
+        "<p>Troisième.</p>\n",
+    ]
+
+
+def test_the_filter_changes_nothing_in_a_text_without_brackets() -> None:
+    """What lets such texts skip it: the filter only acts on links, images and raw code."""
+    plain = [t for t in TEXTS + NOTES if not markdown.needs_filter(t)]
+    assert len(plain) == 6
+    token = "REGISTRESPLIT0"
+    joined = "\n\n".join(f"{token}{i}\n\n{t}" for i, t in enumerate(plain)) + "\n"
+    args = (joined, token, markdown.FORMATS)
+    assert markdown._convert(*args, filtered=False) == markdown._convert(*args, filtered=True)
+
+
 def test_texts_go_to_pandoc_in_batches_of_bounded_size() -> None:
     """Regression: one pandoc for all the texts of a 10,000-délibération archive (36 MB) took
     more than 2.7 GB of memory; batches stay near BATCH_BYTES, in order, every text once."""
@@ -95,9 +119,26 @@ def test_cached_conversion_equals_the_direct_one(
     assert len(list((tmp_path / "textes").rglob("*.typst"))) == 2
     expected = [formats["typst"] for formats in markdown_to_formats(texts)]
 
-    def no_pandoc(joined: str, token: str) -> list[dict[str, str]]:
+    def no_pandoc(
+        joined: str, token: str, formats: Sequence[str], *, filtered: bool = True
+    ) -> list[dict[str, str]]:
         raise AssertionError("pandoc ran again")
 
     monkeypatch.setattr(markdown, "_convert", no_pandoc)
     assert markdown_to_cached(texts, "html", tmp_path, workers=2) == direct
     assert markdown_to_cached(texts, "typst", tmp_path, workers=2) == expected
+
+
+def test_a_conversion_to_fewer_formats_keeps_those_only(tmp_path: Path) -> None:
+    """The site built alone converts to HTML only; the PDFs' Typst is converted when needed."""
+    texts = ["Un **texte**."]
+    assert markdown_to_cached(texts, "html", tmp_path, formats=("html",)) == [
+        "<p>Un <strong>texte</strong>.</p>\n"
+    ]
+    assert [p.suffix for p in (tmp_path / "textes").rglob("*.*")] == [".html"]
+    assert markdown_to_cached(texts, "typst", tmp_path) == ["Un #strong[texte].\n"]
+    assert sorted(p.suffix for p in (tmp_path / "textes").rglob("*.*")) == [
+        ".html",
+        ".json",
+        ".typst",
+    ]

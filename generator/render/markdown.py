@@ -8,7 +8,8 @@ for the site, pandoc's JSON for the Word and OpenDocument copies. If a text swal
 (an unclosed code block…), the batch falls back to one call per text. Raw passthrough
 (```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter drops images and unsafe
 links: a text can only produce ordinary markup, never code for the output engine, a file read
-or a request.
+or a request. A text with neither ``[`` nor ``<`` can hold no link, image or raw code (raw
+syntax is off): it skips the filter, whose walk through Lua costs a quarter of a conversion.
 """
 
 from __future__ import annotations
@@ -40,21 +41,31 @@ SAFE_FILTER = Path(__file__).with_name("safe.lua")
 #: Lua writer that writes each text of a batch on its own, in several formats (see the file).
 FORMATS_WRITER = Path(__file__).with_name("formats.lua")
 
-#: What every conversion produces: each stage of a build finds its format already converted.
+#: What a conversion produces by default: the PDF's stage converts first in a whole build, and
+#: the Word/ODT copies and the site find their format already converted.
 FORMATS = ("typst", "html", "json")
 
 
-def _convert(joined: str, token: str) -> list[dict[str, str]]:
+def needs_filter(text: str) -> bool:
+    """Whether ``text`` may hold what ``SAFE_FILTER`` removes: every link and image starts
+    with ``[`` (``![``, reference definitions) or ``<`` (automatic links)."""
+    return "[" in text or "<" in text
+
+
+def _convert(
+    joined: str, token: str, formats: Sequence[str], *, filtered: bool = True
+) -> list[dict[str, str]]:
     """One pandoc run over texts joined by ``token`` markers: each text found, in each format."""
+    safe = [f"--lua-filter={SAFE_FILTER}"] if filtered else []
     run = subprocess.run(
         [
             pypandoc.get_pandoc_path(),
             f"--from={SAFE_MARKDOWN}",
-            f"--lua-filter={SAFE_FILTER}",
+            *safe,
             f"--to={FORMATS_WRITER}",
             "--wrap=none",
             f"--metadata=registre-split:{token}",
-            f"--metadata=registre-formats:{','.join(FORMATS)}",
+            f"--metadata=registre-formats:{','.join(formats)}",
         ],
         input=joined.encode("utf-8"),
         capture_output=True,
@@ -64,16 +75,32 @@ def _convert(joined: str, token: str) -> list[dict[str, str]]:
     return [{to: text.strip() + "\n" for to, text in part.items()} for part in parts]
 
 
-def markdown_to_formats(texts: Sequence[str]) -> list[dict[str, str]]:
-    """Each Markdown text in every format of ``FORMATS``, from one pandoc process."""
-    if not texts:
-        return []
+def _texts_to_formats(
+    texts: Sequence[str], formats: Sequence[str], filtered: bool
+) -> list[dict[str, str]]:
     token = "REGISTRESPLIT" + secrets.token_hex(8)
     joined = "\n\n".join(f"{token}{i}\n\n{text}" for i, text in enumerate(texts))
-    converted = _convert(joined + "\n", token)
+    converted = _convert(joined + "\n", token, formats, filtered=filtered)
     if len(converted) == len(texts):
         return converted
-    return [_convert(f"{token}0\n\n{text}\n", token)[0] for text in texts]
+    return [
+        _convert(f"{token}0\n\n{text}\n", token, formats, filtered=filtered)[0] for text in texts
+    ]
+
+
+def markdown_to_formats(
+    texts: Sequence[str], formats: Sequence[str] = FORMATS
+) -> list[dict[str, str]]:
+    """Each Markdown text in every format of ``formats``, from one pandoc process (two when
+    some texts need the filter and others not)."""
+    results: list[dict[str, str]] = [{} for _ in texts]
+    for filtered in (False, True):
+        indices = [i for i, text in enumerate(texts) if needs_filter(text) == filtered]
+        if indices:
+            converted = _texts_to_formats([texts[i] for i in indices], formats, filtered)
+            for i, output in zip(indices, converted, strict=True):
+                results[i] = output
+    return results
 
 
 #: Markdown given to one pandoc process: pandoc holds ~100 times its input in memory (18 MB of
@@ -109,12 +136,17 @@ def _text_key(text: str, to: str, salt: str) -> str:
 
 
 def markdown_to_cached(
-    texts: Sequence[str], to: str, cache: Path | None, workers: int = 1
+    texts: Sequence[str],
+    to: str,
+    cache: Path | None,
+    workers: int = 1,
+    formats: Sequence[str] = FORMATS,
 ) -> list[str]:
     """Each text in format ``to``, kept in ``cache`` under the hash of the text (and of the
-    conversion: options, filters, pandoc's version) with its other formats; the misses are
-    converted by ``workers`` pandoc processes at once. A large archive is converted once, then
-    only the texts that changed."""
+    conversion: options, filters, pandoc's version) with the other ``formats`` converted in
+    the same run; the misses are converted by ``workers`` pandoc processes at once. A large
+    archive is converted once, then only the texts that changed."""
+    assert to in formats
     salt = conversion_salt()
 
     def path(text: str, fmt: str) -> Path | None:
@@ -128,10 +160,15 @@ def markdown_to_cached(
         kept = path(text, to)
         if kept is not None and kept.is_file():
             results[i] = kept.read_text(encoding="utf-8")
-    missing = [i for i, r in enumerate(results) if r is None]
+    # the texts that need the filter together: a batch is then one pandoc run, not two
+    missing = sorted(
+        (i for i, r in enumerate(results) if r is None), key=lambda i: needs_filter(texts[i])
+    )
     chunks = list(_batches(missing, [len(texts[i]) for i in missing]))
     with ThreadPoolExecutor(max(1, min(workers, len(chunks)))) as pool:
-        converted = pool.map(lambda chunk: markdown_to_formats([texts[i] for i in chunk]), chunks)
+        converted = pool.map(
+            lambda chunk: markdown_to_formats([texts[i] for i in chunk], formats), chunks
+        )
         for chunk, outputs in zip(chunks, converted, strict=True):
             for i, output in zip(chunk, outputs, strict=True):
                 results[i] = output[to]

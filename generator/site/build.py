@@ -80,11 +80,13 @@ def project_to_inputs(
     cache: Path | None = None,
     settings: SiteSettings | None = None,
 ) -> SiteInputs:
-    """The site's pages; the délibérations' Markdown goes through pandoc, raw HTML disabled."""
+    """The site's pages; the délibérations' Markdown goes through pandoc, raw HTML disabled
+    (to HTML alone: in a whole build, the PDFs' stage has converted them already, to every
+    format; a site built on its own, or previewed, does not pay for the others)."""
     workers = (settings or SiteSettings()).workers
 
     def convert(texts: Sequence[str]) -> list[str]:
-        return markdown_to_cached(texts, "html", cache, workers)
+        return markdown_to_cached(texts, "html", cache, workers, formats=("html",))
 
     if cache is None:
         pages = project_to_pages(project, convert)
