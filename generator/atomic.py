@@ -118,6 +118,11 @@ def _check_path(path: str) -> None:
         raise ValueError(f"not a normal relative path: {path!r}")
 
 
+def folder_files(folder: Path) -> set[str]:
+    """The files under ``folder``, by path relative to it (one listing, no ``stat``)."""
+    return set(_walk(str(folder))[0])
+
+
 def _walk(top: str) -> tuple[dict[str, tuple[str, int]], set[str]]:
     """The files under ``top`` (path → (absolute path, inode), both free from the directory
     listing: no ``stat``) and the folders, by path relative to ``top``."""

@@ -117,6 +117,12 @@ def test_an_edit_renders_only_what_depends_on_it_and_leaves_the_old_site_alone(
     assert other not in rendered
     assert os.path.samefile(site / other, new_site / other)
     assert len(rendered) < len(before) // 3
+    # nor are the theme's pages (the same pages, the same day); each page rendered again
+    # knew only the pages it links to: the site is what a build from nothing makes
+    assert "404.html" not in rendered
+    fresh = folder / "site-fresh"
+    build(folder / "content", fresh, today=TODAY, cache_dir=folder / "cache-fresh")
+    assert _pages(new_site) == _pages(fresh)
 
 
 def test_an_edit_of_a_text_indexes_that_page_alone_beside_its_year(tmp_path: Path) -> None:

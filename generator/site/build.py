@@ -20,8 +20,6 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
-import posixpath
-import re
 import shutil
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,7 +27,9 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from generator.atomic import Tree, write_bytes, write_text
+from mkdocs.utils import get_build_date
+
+from generator.atomic import Tree, folder_files, write_bytes, write_text
 from generator.cache import Memo, code_version
 from generator.model import Project
 from generator.render.markdown import conversion_salt, markdown_to_cached
@@ -40,7 +40,7 @@ from generator.site.pages import (
     project_to_pages,
     search_groups,
 )
-from generator.site.render import RenderJob, render_pages, shares
+from generator.site.render import RenderJob, linked_files, render_pages, shares
 from generator.site.search import MODIFS, index_search, page_to_dest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -124,21 +124,28 @@ class _Kept:
     def manifest_path(self) -> Path:
         return self.folder / "pages.json"
 
-    def load(self) -> dict[str, str]:
-        """Page path → hash of the Markdown its kept HTML was rendered from."""
+    def load(self) -> tuple[dict[str, str], str]:
+        """Page path → hash of the Markdown its kept HTML was rendered from; and the key of
+        the kept theme's files (``statics_key``)."""
         try:
             data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
         if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
             shutil.rmtree(self.html, ignore_errors=True)
-            return {}
-        pages = data.get("pages")
-        return pages if isinstance(pages, dict) else {}
+            return {}, ""
+        pages, statics = data.get("pages"), data.get("statics")
+        return (pages if isinstance(pages, dict) else {}), str(statics or "")
 
-    def save(self, pages: dict[str, str]) -> None:
-        payload = {"fingerprint": self.fingerprint, "pages": pages}
+    def save(self, pages: dict[str, str], statics: str) -> None:
+        payload = {"fingerprint": self.fingerprint, "pages": pages, "statics": statics}
         write_text(self.manifest_path, json.dumps(payload, sort_keys=True))
+
+
+def statics_key(pages: Sequence[str]) -> str:
+    """What the theme's templates and assets depend on besides the theme: the list of pages
+    (the sitemap) and the day (each page's date in it, ``get_build_date``)."""
+    return hashlib.sha256("\0".join([get_build_date(), *sorted(pages)]).encode()).hexdigest()
 
 
 def _page_key(page_text: str) -> str:
@@ -152,22 +159,6 @@ def _render(jobs: list[RenderJob]) -> list[str]:
         return [w for job in jobs for w in render_pages(job)]
     with ProcessPoolExecutor(len(jobs), mp_context=mp.get_context("spawn")) as pool:
         return [w for warnings in pool.map(render_pages, jobs) for w in warnings]
-
-
-_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
-
-
-def linked_documents(
-    pages: Sequence[tuple[str, str]], document_files: Sequence[str]
-) -> tuple[str, ...]:
-    """The documents the Markdown links of ``pages`` (path, text) point to: a worker builds
-    mkdocs' file objects for those only, not for the archive's tens of thousands of PDFs."""
-    targets = {
-        posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
-        for path, text in pages
-        for link in _MARKDOWN_LINK.findall(text)
-    }
-    return tuple(f for f in document_files if f in targets)
 
 
 def build_site(
@@ -196,22 +187,25 @@ def build_site(
     document_files = tuple(sorted(out.files))
     folder = cache / "site"
     kept = _Kept(folder, site_fingerprint(site_name))
-    manifest = kept.load()
+    manifest, statics = kept.load()
     keys = {path: _page_key(text) for path, text in texts.items()}
+    present = folder_files(kept.html)
     todo = [
         (path, texts[path])
         for path in texts
-        if manifest.get(path) != keys[path] or not (kept.html / page_to_dest(path)).is_file()
+        if manifest.get(path) != keys[path] or page_to_dest(path) not in present
     ]
     rendered = {path for path, _ in todo}
     removed = set(manifest) - set(texts)
     for path in removed:
         (kept.html / page_to_dest(path)).unlink(missing_ok=True)
-    # forget the pages about to be rendered: a build killed half-way renders them again
-    kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered})
+    # forget the pages (and theme files) about to be rendered: a build killed half-way
+    # renders them again
+    kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered}, "")
     n = 1 if len(todo) < settings.serial_below else max(1, settings.workers)
-    # the theme's templates (sitemap…) list every page: written again when any changed
-    parts = shares(todo, n) or ([()] if removed else [])
+    new_statics = statics_key(list(texts))
+    with_statics = new_statics != statics or "404.html" not in present
+    parts = shares(todo, n) or ([()] if with_statics else [])
     jobs = [
         RenderJob(
             str(config_file),
@@ -219,8 +213,8 @@ def build_site(
             site_name,
             tuple(texts),
             part,
-            linked_documents(part, document_files),
-            statics=k == 0,
+            linked_files(part, document_files),
+            statics=k == 0 and with_statics,
             bytecode=str(folder / "templates"),
         )
         for k, part in enumerate(parts)
@@ -229,7 +223,7 @@ def build_site(
     if warnings:
         raise SiteBuildError("\n".join(warnings))
     del texts, todo, jobs  # the pages' Markdown: not needed by the indexing, which peaks
-    kept.save(keys)
+    kept.save(keys, new_statics)
     out.add_folder(kept.html)
     bundles = index_search(
         kept.html,

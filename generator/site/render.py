@@ -13,6 +13,8 @@ The module imports nothing of Registre: a worker process starts with mkdocs alon
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,13 +36,16 @@ class RenderJob:
     config_file: str
     site_dir: str
     site_name: str
-    #: Every generated page of the site (its path under the docs folder).
+    #: Every generated page of the site (its path under the docs folder): the theme's
+    #: templates (the sitemap) list them; a page is rendered knowing only the pages it links
+    #: to and those of the navigation.
     pages: tuple[str, ...]
     #: The pages to render, with their Markdown.
     render: tuple[tuple[str, str], ...]
     #: The documents (PDFs, open data) the pages link to, by path in the site.
     document_files: tuple[str, ...]
-    #: Also write the theme's assets and templates (404, sitemap): one worker does it.
+    #: Also write the theme's assets and templates (404, sitemap): one worker does it, when
+    #: the pages, the theme or the day changed.
     statics: bool
     #: Where the theme's compiled templates are kept between builds (compiling them costs
     #: ~0.4 s in every worker, more than rendering the few pages an edit changed).
@@ -77,13 +82,44 @@ def job_to_config(job: RenderJob) -> MkDocsConfig:
     return config
 
 
+_MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def linked_files(pages: Sequence[tuple[str, str]], files: Sequence[str]) -> tuple[str, ...]:
+    """The ``files`` the Markdown links of ``pages`` (path, text) point to: mkdocs checks
+    those links against its file objects, which a worker builds for these only, not for the
+    archive's tens of thousands of pages and PDFs."""
+    targets = {
+        posixpath.normpath(posixpath.join(posixpath.dirname(path), link))
+        for path, text in pages
+        for link in _MARKDOWN_LINK.findall(text)
+    }
+    return tuple(f for f in files if f in targets)
+
+
+def nav_to_paths(nav: object) -> set[str]:
+    """The pages ``mkdocs.yml``'s ``nav`` lists (a list of titles → path or → sub-list)."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(nav_to_paths(v) for v in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(nav_to_paths(v) for v in nav))
+    return set()
+
+
 def _files(job: RenderJob, config: MkDocsConfig) -> tuple[Files, dict[str, File]]:
     files = get_files(config)
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
     content = dict(job.render)
     generated = {}
-    for path in job.pages:
+    pages = job.pages
+    if not job.statics:
+        wanted = {path for path, _ in job.render} | nav_to_paths(config.nav)
+        wanted.update(linked_files(job.render, job.pages))
+        pages = tuple(path for path in job.pages if path in wanted)
+    for path in pages:
         file = File(path, None, config.site_dir, config.use_directory_urls)
         file.content_string = content.get(path, "")
         files.append(file)
