@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import struct
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 
 
@@ -25,23 +26,43 @@ class Loc:
 NOWHERE = Loc("")
 
 
-@dataclass(frozen=True)
 class Pos:
     """Where an object of the model was written, and where each of its fields was.
 
-    Field positions are keyed by field name, and list items by ``name.index``.
+    Field positions are keyed by field name, and list items by ``name.index``; they are all
+    in the file of ``at``. They are kept packed (the names in one string, the lines and
+    columns in one ``bytes``) and made into ``Loc`` when asked for: the parsed files of a
+    large archive hold ~400,000 positions, unpickled from the cache at every build, and only
+    a diagnostic reads one.
     """
 
-    at: Loc = NOWHERE
-    fields: Mapping[str, Loc] = field(default_factory=dict)
+    __slots__ = ("_names", "_numbers", "at")
+
+    def __init__(self, at: Loc = NOWHERE, fields: Mapping[str, Loc] | None = None) -> None:
+        fields = fields or {}
+        if any(loc.file != at.file for loc in fields.values()):
+            raise ValueError("the positions of a Pos are in the file of its object")
+        self.at = at
+        self._names = "\0".join(fields)
+        self._numbers = struct.pack(
+            f"<{2 * len(fields)}I", *(n for loc in fields.values() for n in (loc.line, loc.col))
+        )
+
+    def _find(self, key: str) -> Loc | None:
+        try:
+            i = self._names.split("\0").index(key)
+        except ValueError:
+            return None
+        line, col = struct.unpack_from("<2I", self._numbers, 8 * i)
+        return Loc(self.at.file, line, col)
 
     def of(self, name: str, index: int | None = None) -> Loc:
         """The position of a field (or of one item of a list field), else of the object."""
         if index is not None:
-            loc = self.fields.get(f"{name}.{index}")
+            loc = self._find(f"{name}.{index}")
             if loc is not None:
                 return loc
-        return self.fields.get(name, self.at)
+        return self._find(name) or self.at
 
 
 NOPOS = Pos()

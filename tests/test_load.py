@@ -13,7 +13,7 @@ import pytest
 from generator import cache as cache_module
 from generator.atomic import write_bytes
 from generator.cache import Cache, Memo, content_key, known_key, value_to_key
-from generator.diagnostics import Loc
+from generator.diagnostics import Loc, Pos
 from generator.load import load_project, text_to_model
 from generator.model import Deliberation, Seance, SeanceFiles
 from generator.project import check
@@ -199,3 +199,18 @@ def test_a_loaded_seance_has_the_key_of_its_files_and_a_copy_has_none() -> None:
     assert known_key(edited) is None
     assert content_key(edited, "salt") != content_key(files, "salt")
     assert content_key(edited, "salt") == value_to_key(edited, "salt")
+
+
+def test_positions_come_back_from_the_cache_by_field_and_by_item() -> None:
+    at = Loc("seances/a/deliberations/1.yml", 2, 1)
+    pos = Pos(
+        at,
+        {"objet": Loc(at.file, 3, 8), "votes": Loc(at.file, 5, 3), "votes.1": Loc(at.file, 7, 5)},
+    )
+    again = pickle.loads(pickle.dumps(pos, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again.of("objet") == Loc(at.file, 3, 8)
+    assert again.of("votes", 1) == Loc(at.file, 7, 5)
+    assert again.of("votes", 0) == Loc(at.file, 5, 3)  # no item position: the field's
+    assert again.of("texte") == at  # no field position: the object's
+    with pytest.raises(ValueError):
+        Pos(at, {"objet": Loc("autre.yml", 1, 1)})
