@@ -110,46 +110,38 @@ def site_fingerprint(site_name: str) -> str:
 
 
 @dataclass
-class _Kept:
-    """The rendered pages kept between builds: ``html/`` and what each was rendered from."""
+class KeptPages:
+    """Pages kept between builds in ``files`` (their HTML for ``registre build``, their
+    Markdown for the preview) and, in ``manifest``, what each was made from (``Page.key``),
+    under the fingerprint of what every page depends on: another fingerprint empties
+    ``files``."""
 
-    folder: Path
+    files: Path
+    manifest: Path
     fingerprint: str
 
-    @property
-    def html(self) -> Path:
-        return self.folder / "html"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.folder / "pages.json"
-
     def load(self) -> tuple[dict[str, str], str]:
-        """Page path → hash of the Markdown its kept HTML was rendered from; and the key of
-        the kept theme's files (``statics_key``)."""
+        """Page path → key of the page its kept file was made from; and the key of the kept
+        theme's files (``statics_key``)."""
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            data = json.loads(self.manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             data = {}
         if not isinstance(data, dict) or data.get("fingerprint") != self.fingerprint:
-            shutil.rmtree(self.html, ignore_errors=True)
+            shutil.rmtree(self.files, ignore_errors=True)
             return {}, ""
         pages, statics = data.get("pages"), data.get("statics")
         return (pages if isinstance(pages, dict) else {}), str(statics or "")
 
-    def save(self, pages: dict[str, str], statics: str) -> None:
+    def save(self, pages: dict[str, str], statics: str = "") -> None:
         payload = {"fingerprint": self.fingerprint, "pages": pages, "statics": statics}
-        write_text(self.manifest_path, json.dumps(payload, sort_keys=True))
+        write_text(self.manifest, json.dumps(payload, sort_keys=True))
 
 
 def statics_key(pages: Sequence[str]) -> str:
     """What the theme's templates and assets depend on besides the theme: the list of pages
     (the sitemap) and the day (each page's date in it, ``get_build_date``)."""
     return hashlib.sha256("\0".join([get_build_date(), *sorted(pages)]).encode()).hexdigest()
-
-
-def _page_key(page_text: str) -> str:
-    return hashlib.sha256(page_text.encode()).hexdigest()
 
 
 def _render(jobs: list[RenderJob]) -> list[str]:
@@ -177,41 +169,40 @@ def build_site(
     settings = settings or SiteSettings()
     inputs = project_to_inputs(project, cache, settings)
     site_name = inputs.site_name
-    texts = {page.path: page.text() for page in inputs.pages}
     groups: dict[str, list[str]] = {}
     for page in inputs.pages:
         if page.search_group is not None:
             groups.setdefault(page.search_group, []).append(page.path)
     order = search_groups(inputs.pages)
-    del inputs  # from here on, the pages' text is enough: free their parts while mkdocs runs
     document_files = tuple(sorted(out.files))
     folder = cache / "site"
-    kept = _Kept(folder, site_fingerprint(site_name))
+    kept = KeptPages(folder / "html", folder / "pages.json", site_fingerprint(site_name))
     manifest, statics = kept.load()
-    keys = {path: _page_key(text) for path, text in texts.items()}
-    present = folder_files(kept.html)
+    keys = {page.path: page.key for page in inputs.pages}
+    present = folder_files(kept.files)
     todo = [
-        (path, texts[path])
-        for path in texts
-        if manifest.get(path) != keys[path] or page_to_dest(path) not in present
+        (page.path, page.text())
+        for page in inputs.pages
+        if manifest.get(page.path) != page.key or page_to_dest(page.path) not in present
     ]
+    del inputs  # from here on, the texts to render are enough: free the pages while mkdocs runs
     rendered = {path for path, _ in todo}
-    removed = set(manifest) - set(texts)
+    removed = set(manifest) - set(keys)
     for path in removed:
-        (kept.html / page_to_dest(path)).unlink(missing_ok=True)
+        (kept.files / page_to_dest(path)).unlink(missing_ok=True)
     # forget the pages (and theme files) about to be rendered: a build killed half-way
     # renders them again
-    kept.save({p: k for p, k in manifest.items() if p in texts and p not in rendered}, "")
+    kept.save({p: k for p, k in manifest.items() if p in keys and p not in rendered}, "")
     n = 1 if len(todo) < settings.serial_below else max(1, settings.workers)
-    new_statics = statics_key(list(texts))
+    new_statics = statics_key(list(keys))
     with_statics = new_statics != statics or "404.html" not in present
     parts = shares(todo, n) or ([()] if with_statics else [])
     jobs = [
         RenderJob(
             str(config_file),
-            str(kept.html.resolve()),
+            str(kept.files.resolve()),
             site_name,
-            tuple(texts),
+            tuple(keys),
             part,
             linked_files(part, document_files),
             statics=k == 0 and with_statics,
@@ -222,11 +213,11 @@ def build_site(
     warnings = _render(jobs)
     if warnings:
         raise SiteBuildError("\n".join(warnings))
-    del texts, todo, jobs  # the pages' Markdown: not needed by the indexing, which peaks
+    del todo, jobs  # the pages' Markdown: not needed by the indexing, which peaks
     kept.save(keys, new_statics)
-    out.add_folder(kept.html)
+    out.add_folder(kept.files)
     bundles = index_search(
-        kept.html,
+        kept.files,
         groups,
         keys,
         folder / "recherche",

@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.atomic import Tree, sync_tree, write_text
+from generator.atomic import Tree, folder_files, sync_tree, write_text
 from generator.cache import Memo, code_version, keep_memos_resident
 from generator.diagnostics import format_diagnostics
 from generator.project import check, write_public_documents
@@ -89,30 +89,21 @@ class _Document(File):
 
 
 def pages_to_folder(pages: Sequence[Page], folder: Path, fingerprint: str) -> None:
-    """Each page as a Markdown file under ``folder``, written only when its text changed (its
-    modification time tells mkdocs' dirty builds that it must be rendered again), every page
-    when what all of them depend on changed (``fingerprint``: the theme, ``mkdocs.yml``, the
-    collectivité's name); the files of pages that no longer exist are removed."""
-    stamp = folder / ".fingerprint"
-    try:
-        same_theme = stamp.read_text(encoding="utf-8") == fingerprint
-    except OSError:
-        same_theme = False
-    wanted = set()
+    """Each page as a Markdown file under ``folder``, written only when it changed (its
+    modification time tells mkdocs' dirty builds that it must be rendered again: its key
+    differs from the one kept, or its file is missing), every page when what all of them
+    depend on changed (``fingerprint``: the theme, ``mkdocs.yml``, the collectivité's name);
+    the files of pages that no longer exist are removed."""
+    kept = site_build.KeptPages(folder, folder / ".pages.json", fingerprint)
+    previous, _ = kept.load()
+    present = folder_files(folder)
     for page in pages:
-        path = folder / page.path
-        wanted.add(path)
-        text = page.text()
-        try:
-            unchanged = same_theme and path.read_text(encoding="utf-8") == text
-        except OSError:
-            unchanged = False
-        if not unchanged:
-            write_text(path, text)
-    write_text(stamp, fingerprint)
-    for old in folder.rglob("*.md"):
-        if old not in wanted:
-            old.unlink()
+        if previous.get(page.path) != page.key or page.path not in present:
+            write_text(folder / page.path, page.text())
+    kept.save({page.path: page.key for page in pages})
+    for old in present - {page.path for page in pages}:
+        if old.endswith(".md"):
+            (folder / old).unlink()
 
 
 class _ExactDirtyBuilds(logging.Filter):

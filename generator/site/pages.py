@@ -8,12 +8,13 @@ Every value of the model is escaped for Markdown and HTML before it enters a pag
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from generator.cache import Memo, seance_keys
 from generator.model import MATIERES_NIVEAU_1, Deliberation, Membre, Project, SeanceFiles
@@ -59,6 +60,13 @@ class Page:
     #: Pagefind bundle per group, so that an edit indexes its year again, not the archive.
     #: None for index pages (lists of links), left out: a word would find them all.
     search_group: str | None = "general"
+    #: The hash of ``text()``: what a rendered page is kept under. Computed once, kept with
+    #: the page in the memo: a build compares 10,000 pages' keys, and renders only the few
+    #: whose text it then needs.
+    key: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", hashlib.sha256(self.text().encode()).hexdigest())
 
     def text(self) -> str:
         # mkdocs inserts the title in the HTML as is: it must be escaped like any value
