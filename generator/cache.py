@@ -67,12 +67,28 @@ def release_freed_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
+#: A file changed less than this long before it was read may change again within the same
+#: tick of the file system's clock, keeping its size: its signature is not kept (git's
+#: "racy" entries), and the next build reads it again.
+RACY_NS = 2_000_000_000
+
+#: What tells a file changed without reading it: inode, size, modification and change times.
+Signature = tuple[int, int, int, int]
+
+
+def status_to_signature(status: os.stat_result) -> Signature:
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
 class Cache:
     """Parsed files by content hash, persisted under ``folder`` (a ``Memo``: an edit writes a
-    sixteenth of it again, not the parse of the whole archive)."""
+    sixteenth of it again, not the parse of the whole archive), and the hash of each file by
+    its signature (``lookup``): a build reads only the files whose signature changed."""
 
     def __init__(self, folder: Path) -> None:
-        self.memo: Memo[Any] = Memo.load(folder, "parsed", code_version(PARSING_MODULES))
+        version = code_version(PARSING_MODULES)
+        self.memo: Memo[Any] = Memo.load(folder, "parsed", version)
+        self.signatures: Memo[tuple[Signature, str]] = Memo.load(folder, "signatures", version)
         # the entries live as long as the process: keep the collector off them
         gc.freeze()
         self.hits = 0
@@ -89,9 +105,24 @@ class Cache:
     def put(self, key: str, value: Any) -> None:
         self.memo.put(key, value)
 
+    def lookup(self, file: str, status: os.stat_result) -> tuple[str, Any] | None:
+        """The hash and parsed value of ``file`` if its signature is the one kept with them."""
+        kept = self.signatures.get(file)
+        if kept is None or kept[0] != status_to_signature(status):
+            return None
+        value = self.get(kept[1])
+        return None if value is None else (kept[1], value)
+
+    def remember(self, file: str, status: os.stat_result, digest: str, read_at: int) -> None:
+        """Keep the hash of ``file``, read at ``read_at`` (ns) with that ``status``, unless
+        it changed too shortly before (``RACY_NS``)."""
+        if max(status.st_mtime_ns, status.st_ctime_ns) < read_at - RACY_NS:
+            self.signatures.put(file, (status_to_signature(status), digest))
+
     def save(self) -> None:
         """Write the shards whose entries changed (stale entries are dropped), atomically."""
         self.memo.save()
+        self.signatures.save()
 
 
 def _without_position(pos: Pos) -> tuple[type[Pos], tuple[()]]:

@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -357,9 +358,14 @@ def load_project(
     files = discover(content)
     diagnostics: list[Diagnostic] = []
     jobs: list[_Job] = []
+    parsed: dict[str, Parsed] = {}
+    digests: dict[str, str] = {}
+    read_at = time.time_ns()
     for path, kind in files.all():
         file = str(path)
-        if not path.exists():
+        try:
+            status: os.stat_result | None = os.stat(file)
+        except FileNotFoundError:
             what, hint = {
                 "collectivite": (
                     "la description de la collectivité",
@@ -381,14 +387,23 @@ def load_project(
             )
             diagnostics.append(error("S010", Loc(file), f"fichier manquant : {what}", hint))
             continue
+        except OSError:
+            status = None  # reported by _read_text
+        if cache is not None and status is not None:
+            found = cache.lookup(file, status)
+            if found is not None:  # unchanged since it was read: not read again
+                digests[file], parsed[file] = found
+                continue
         text, data, problems = _read_text(path, file)
         diagnostics.extend(problems)
         if text is None:
             continue
         digest = hashlib.sha256(kind.encode() + file.encode() + b"\0" + data).hexdigest()
+        digests[file] = digest
+        if cache is not None and status is not None:
+            cache.remember(file, status, digest, read_at)
         jobs.append(_Job(file, digest, kind, text))
 
-    parsed: dict[str, Parsed] = {}
     todo = []
     for job in jobs:
         hit = cache.get(job.digest) if cache is not None else None
@@ -407,8 +422,10 @@ def load_project(
         parsed[job.file] = result
         if cache is not None:
             cache.put(job.digest, result)
-    for job in jobs:
-        diagnostics.extend(parsed[job.file][1])
+    for path, _ in files.all():  # in the files' order, read or not
+        found = parsed.get(str(path))
+        if found is not None:
+            diagnostics.extend(found[1])
 
     def model(path: Path) -> Any:
         result = parsed.get(str(path))
@@ -416,7 +433,6 @@ def load_project(
 
     collectivite = model(files.collectivite)
     membres = model(files.membres)
-    digests = {job.file: job.digest for job in jobs}
     seances = []
     for seance_path, delib_paths in files.seances:
         seance = model(seance_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator import cache as cache_module
+from generator import load as load_module
 from generator.atomic import write_bytes
 from generator.cache import Cache, Memo, content_key, known_key, value_to_key
-from generator.diagnostics import Loc, Pos
+from generator.diagnostics import Diagnostic, Loc, Pos
 from generator.load import load_project, text_to_model
 from generator.model import Deliberation, Seance, SeanceFiles
 from generator.project import check
@@ -93,6 +95,59 @@ def test_cache_serves_unchanged_files_and_rereads_changed_ones(tmp_path: Path) -
     second, _ = load_project(BASE, warm)
     assert second == first
     assert (warm.hits, warm.misses) == (5, 0)
+
+
+def test_unchanged_files_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their signature (inode, size, times) is kept with their hash: a large archive's build
+    reads the file an edit changed, not the 10,000 others."""
+    read: list[str] = []
+    real = load_module._read_text
+
+    def counting(path: Path, file: str) -> tuple[str | None, bytes, list[Diagnostic]]:
+        read.append(file)
+        return real(path, file)
+
+    monkeypatch.setattr(load_module, "_read_text", counting)
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # a fresh clone's files are seconds old
+    cache = Cache(tmp_path / "cache")
+    first, _ = load_project(BASE, cache)
+    cache.save()
+    assert len(read) == 5
+    read.clear()
+    again, _ = load_project(BASE, Cache(tmp_path / "cache"))
+    assert again == first and read == []
+
+
+def test_an_edit_keeping_size_and_date_is_read(
+    base_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # the copy's files were written just now
+    cache = Cache(tmp_path / "cache")
+    load_project(base_copy, cache)
+    cache.save()
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_010.yml"
+    before = delib.stat()
+    delib.write_text(delib.read_text(encoding="utf-8").replace("Tarifs", "TARIFS"))
+    os.utime(delib, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (delib.stat().st_size, delib.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    project, _ = load_project(base_copy, Cache(tmp_path / "cache"))
+    assert project is not None
+    assert project.seances[0].deliberations[0].objet.startswith("TARIFS de la cantine")
+
+
+def test_a_file_written_just_before_it_was_read_is_read_again(
+    base_copy: Path, tmp_path: Path
+) -> None:
+    """Changed again within the same tick of the clock, its signature could stay the same."""
+    cache = Cache(tmp_path / "cache")
+    load_project(base_copy, cache)
+    cache.save()
+    warm = Cache(tmp_path / "cache")
+    load_project(base_copy, warm)
+    assert (warm.hits, warm.misses) == (5, 0)  # read again, found by its content
+    assert warm.signatures.get(str(base_copy / "membres.yml")) is None
 
 
 def test_cache_is_keyed_by_content(base_copy: Path, tmp_path: Path) -> None:
