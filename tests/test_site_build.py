@@ -294,6 +294,11 @@ def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: P
     assert len(changed) < len(after) / 4, changed
     page = (out / "deliberations" / "2024_003" / "index.html").read_text(encoding="utf-8")
     assert "Rectifié —" in page
+    # the dirty build knew only the pages and documents it needed: what it wrote is what a
+    # whole build writes (the preview has no search index)
+    whole = tmp_path / "whole"
+    _mkdocs_build(project, whole, "--strict")
+    assert _pages(out) == _pages(whole)
     # every page shows the collectivité's name: renamed, every page is rendered again
     collectivite = content / "collectivite.yml"
     text = collectivite.read_text(encoding="utf-8")
