@@ -232,6 +232,14 @@ class Memo(Generic[V]):
     def put(self, key: str, value: V) -> None:
         self.used[self._shard(key)][key] = value
 
+    def get_or_make(self, key: str, make: Callable[[], V]) -> V:
+        """The value kept under ``key``, else ``make()``'s, kept."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
     def save(self) -> None:
         """Write the shards whose entries changed, then forget every entry: the memo has done
         its work, and a large archive's memo holds hundreds of megabytes."""

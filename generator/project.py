@@ -110,13 +110,7 @@ def _kept_rules(memo: Memo[list[Diagnostic]], common: str) -> SeanceRules:
 
     def kept(files: SeanceFiles, compute: Callable[[], list[Diagnostic]]) -> list[Diagnostic]:
         k = key(files)
-        if k is None:
-            return compute()
-        found = memo.get(k)
-        if found is None:
-            found = compute()
-            memo.put(k, found)
-        return found
+        return compute() if k is None else memo.get_or_make(k, compute)
 
     return kept
 

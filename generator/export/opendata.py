@@ -501,11 +501,8 @@ def export_json(project: Project, out: Path, cache: Path | None = None) -> tuple
     seances: list[bytes] = []
     deliberations: list[bytes] = []
     for files in project.seances:
-        key = seance_key(files)
-        items = memo.get(key)
-        if items is None:
-            items = seance_to_items(project, files)
-            memo.put(key, items)
+        make = functools.partial(seance_to_items, project, files)
+        items = memo.get_or_make(seance_key(files), make)
         seances.append(items[0])
         deliberations += items[1]
     shell = DonneesOuvertes(

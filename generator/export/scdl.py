@@ -384,22 +384,24 @@ def export_scdl(project: Project, out: Path, cache: Path | None = None) -> Path:
     (types, patterns, custom checks; no uniqueness, no primary key): with ``cache``, only the
     lines not validated by a previous export are validated again."""
     project = public_project(project)
-    # each séance's lines, kept under the key of its files (their text: 0.3 s at 10,000)
-    kept: Memo[tuple[str, ...]] = Memo.load(cache, "scdl-lignes", code_version())
+    # each séance's lines, kept under the key of its files (their text: 0.3 s at 10,000); the
+    # memo is saved only when no séance had a problem
+    kept: Memo[tuple[tuple[str, ...], tuple[Diagnostic, ...]]] = Memo.load(
+        cache, "scdl-lignes", code_version()
+    )
     seance_key = seance_keys(project)
     header = rows_to_lines([])[0]
     lines: list[str] = []
     problems: list[Diagnostic] = []
+
+    def make(files: SeanceFiles) -> tuple[tuple[str, ...], tuple[Diagnostic, ...]]:
+        rows, wrong = seance_to_rows(project, files)
+        return tuple(rows_to_lines(rows)[1:]), tuple(wrong)
+
     for files in project.seances:
-        key = seance_key(files)
-        seance = kept.get(key)
-        if seance is None:
-            rows, wrong = seance_to_rows(project, files)
-            problems += wrong
-            seance = tuple(rows_to_lines(rows)[1:])
-            if not wrong:
-                kept.put(key, seance)
+        seance, wrong = kept.get_or_make(seance_key(files), functools.partial(make, files))
         lines += seance
+        problems += wrong
     if problems:
         raise RegistreError(problems)
     kept.save()
