@@ -88,6 +88,19 @@ def test_search_finds_an_elu_in_the_merged_index(page: Page, sample: tuple[str, 
     assert status.endswith("pour « Nadia COLLIN »"), status
 
 
+def test_the_recourse_mention_is_shown_not_searched(page: Page, sample: tuple[str, Path]) -> None:
+    """The recourse mention (and the counts) are on every délibération's page: a search for
+    their words would list the whole archive; they are shown and left out of the index."""
+    url, _ = sample
+    page.goto(url + "deliberations/2024_010/")
+    assert "Télérecours citoyens" in page.locator(".registre-recours").inner_text()
+    assert page.get_by_text("Membres en exercice : 40 · Présents : 36").count() == 1
+    assert page.get_by_text("Pour : 37, Contre : 0, Abstentions : 2").count() == 1
+    for query in ("tribunal", "Télérecours citoyens"):
+        status, hrefs = _search(page, url, query)
+        assert (status, hrefs) == (f"Aucun résultat pour « {query} ».", [])
+
+
 def test_search_shows_ten_results_then_ten_more(page: Page, sample: tuple[str, Path]) -> None:
     url, _ = sample
     page.goto(url + "recherche/?q=conseil")

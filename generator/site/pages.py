@@ -119,6 +119,11 @@ def theme_of(d: Deliberation) -> str:
     return d.matiere.split(".")[0]
 
 
+def unindexed(inner: str) -> str:
+    """A paragraph of HTML (``inner``, already escaped) that the search does not index."""
+    return f"<p data-pagefind-ignore>{inner}</p>"
+
+
 def vote_bar(extrait_figures: Mapping[str, int]) -> str:
     """A small proportional bar of the vote; its text alternative says the figures."""
     total = sum(extrait_figures.values()) or 1
@@ -192,8 +197,13 @@ def deliberation_page(
         )
         if not d.vote.candidats
         else "",
-        md(e.decompte),
-        " ".join(f"{md(f.label)} : **{md(f.value)}** ·" for f in e.figures).rstrip(" ·"),
+        # the same words on every page: left out of the search index (a search for « pour »,
+        # « contre » or « présents » would otherwise find every délibération); an election's
+        # count names its candidates and stays in it
+        md(e.decompte) if d.vote.candidats else unindexed(attr(e.decompte)),
+        unindexed(
+            " · ".join(f"{attr(f.label)} : <strong>{attr(f.value)}</strong>" for f in e.figures)
+        ),
     ]
     if d.vote.noms is not None:
         for title, idents in (
@@ -210,9 +220,7 @@ def deliberation_page(
                     f"{attr(membres[i].nom_complet if i in membres else i)}</a>"
                     for i in idents
                 )
-                parts.append(
-                    f"<p data-pagefind-ignore><strong>{attr(title)}</strong> : {links}</p>"
-                )
+                parts.append(unindexed(f"<strong>{attr(title)}</strong> : {links}"))
     parts += ["## Texte", f'<div class="registre-texte">\n{data.textes.get(d.numero, "")}\n</div>']
     for t in e.tables:
         if t.title:
@@ -234,7 +242,7 @@ def deliberation_page(
         transmission.append(f"Mise en ligne le {md(date_to_text(d.publication))}")
     if transmission:
         parts += ["## Caractère exécutoire", "  \n".join(transmission)]
-    parts.append(f'<p class="registre-recours">{html.escape(e.recours)}</p>')
+    parts.append(f'<p class="registre-recours" data-pagefind-ignore>{attr(e.recours)}</p>')
     return Page(
         here,
         f"Délibération n° {d.numero}",
