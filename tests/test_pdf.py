@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import typst
 
 from generator.diagnostics import RegistreError
 from generator.model import Project
@@ -140,6 +141,22 @@ def test_two_builds_are_byte_identical(sample_site: tuple[Project, Path], tmp_pa
     assert len(names) == 18 * 3 + 3
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_the_kept_compiler_makes_the_pdf_a_fresh_one_makes() -> None:
+    """Each process keeps one Typst compiler (its fonts, its caches) for all its documents:
+    a document compiled after others is the one Typst makes from nothing."""
+    sources = [
+        f'#set document(title: "{title}", date: datetime(year: 2024, month: 5, day: 16))\n'
+        f'#set text(font: "Libertinus Serif")\n= {title}\n\n{body}'
+        for title, body in (("Premier", "Un texte. " * 200), ("Second", "*Autre* texte."))
+    ]
+    for source in sources:  # the second after the first, in the kept compiler
+        kept = render_pdf.compile_typst(source)
+        fresh, _ = typst.compile_with_warnings(
+            source.encode(), ignore_system_fonts=True, pdf_standards=["a-2b"]
+        )
+        assert kept == fresh
 
 
 def test_word_and_odt_copies_hold_the_extract(sample_site: tuple[Project, Path]) -> None:
