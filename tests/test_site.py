@@ -141,7 +141,8 @@ def test_search_reads_the_latest_years_first_then_further_back(
     browser: Browser, archive: tuple[str, Path]
 ) -> None:
     """A first search reads only the years it needs to fill the page (each year searched costs
-    a chunk of index per word); « Afficher plus de résultats » reaches back to the oldest."""
+    a chunk of index per word), those the vocabulary says hold the word (all of them here);
+    « Afficher plus de résultats » reaches back to the oldest."""
     url, site = archive
     context = browser.new_context()
     pg = context.new_page()
@@ -157,7 +158,8 @@ def test_search_reads_the_latest_years_first_then_further_back(
     read = _bundles_read(requests)
     years = sorted(p.name.removeprefix("pagefind-") for p in site.glob("pagefind-2*"))
     assert since > years[0]
-    assert read == {"pagefind", "pagefind-elus"} | {f"pagefind-{y}" for y in years if y >= since}
+    first = {"pagefind", "pagefind-elus", "pagefind-mots"}
+    assert read == first | {f"pagefind-{y}" for y in years if y >= since}
     more = pg.get_by_role("button", name="Afficher plus de résultats")
     while more.count():
         shown = links.count()
@@ -179,9 +181,12 @@ def test_search_reads_the_latest_years_first_then_further_back(
 def test_first_search_reaches_back_to_a_word_of_the_oldest_year(
     browser: Browser, archive: tuple[str, Path]
 ) -> None:
+    """The vocabulary says which year holds the word: that year's index is the only one read."""
     url, _ = archive
     context = browser.new_context()
     pg = context.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda request: requests.append(request.url))
     pg.goto(url + "recherche/?q=zorglub")
     links = pg.locator(".registre-recherche__lien")
     links.first.wait_for(timeout=15_000)
@@ -189,7 +194,57 @@ def test_first_search_reaches_back_to_a_word_of_the_oldest_year(
     assert hrefs == ["/deliberations/2015_0001/", "/seances/2015-01-12/"]
     assert pg.locator(".registre-recherche__etat").inner_text() == "2 résultats pour « zorglub »"
     assert pg.locator(".registre-recherche__plus").count() == 0
+    assert _bundles_read(requests) == {
+        "pagefind",
+        "pagefind-elus",
+        "pagefind-mots",
+        "pagefind-2015",
+    }
     context.close()
+
+
+def test_a_word_found_nowhere_reads_no_year_but_the_latest(
+    browser: Browser, archive: tuple[str, Path]
+) -> None:
+    """A word of no page: the latest year, the élus and the vocabulary are read, none of the
+    other years."""
+    url, site = archive
+    context = browser.new_context()
+    pg = context.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda request: requests.append(request.url))
+    status, hrefs = _search(pg, url, "introuvable")
+    assert (status, hrefs) == ("Aucun résultat pour « introuvable ».", [])
+    assert _bundles_read(requests) == {"pagefind", "pagefind-elus", "pagefind-mots"}
+    assert len(list(site.glob("pagefind-2*"))) == 9  # the years before the latest
+    context.close()
+
+
+def test_a_word_added_to_an_old_year_is_found_through_the_vocabulary(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """An edit in an old year: its changed page is indexed alone (an overlay beside the
+    year's bundle), the vocabulary's page for that year takes the overlay's words, and a
+    search for the new word reads that year."""
+    content = tmp_path / "content"
+    write_archive(content, 4, 25, seed=2)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, out, today=TODAY, cache_dir=cache)
+    oldest = next(content.glob("seances/*/deliberations/2015_0001.yml"))
+    text = oldest.read_text(encoding="utf-8")
+    oldest.write_text(text.replace("\nobjet: ", "\nobjet: Zorglub, ", 1), encoding="utf-8")
+    build(content, out, today=TODAY, cache_dir=cache)
+    assert (out / "pagefind-2015-modifs").is_dir()  # the year was not indexed again
+    with serving(out) as url:
+        context = browser.new_context()
+        pg = context.new_page()
+        requests: list[str] = []
+        pg.on("request", lambda request: requests.append(request.url))
+        status, hrefs = _search(pg, url, "zorglub")
+        assert status == "2 résultats pour « zorglub »"
+        assert sorted(hrefs) == ["/deliberations/2015_0001/", "/seances/2015-01-12/"]
+        assert {"pagefind-mots", "pagefind-2015", "pagefind-2015-modifs"} <= _bundles_read(requests)
+        context.close()
 
 
 def _search(page: Page, url: str, query: str) -> tuple[str, list[str]]:

@@ -21,8 +21,10 @@ from generator.site.search import (
     MODIFS,
     Bundle,
     bundle_to_fragments,
+    bundle_to_words,
     hidden_live_results,
     index_search,
+    index_vocabulary,
 )
 from tests.conftest import ROOT, TODAY, sample_copy
 from tests.test_pdf import pdf_text
@@ -134,6 +136,7 @@ def test_an_edit_of_a_text_indexes_that_page_alone_beside_its_year(tmp_path: Pat
     assert json.loads((site / "pagefind" / MODIFS).read_text(encoding="utf-8")) == {
         "overlays": {},
         "stale": [],
+        "mots": None,
     }
     year = bundle_to_fragments(site / "pagefind")
     bundles = ("pagefind/pagefind-entry.json", "pagefind-elus/pagefind-entry.json")
@@ -147,7 +150,11 @@ def test_an_edit_of_a_text_indexes_that_page_alone_beside_its_year(tmp_path: Pat
     page = "/deliberations/2024_010/"
     assert set(bundle_to_fragments(site / "pagefind-2024-modifs")) == {page}
     modifs = json.loads((site / "pagefind" / MODIFS).read_text(encoding="utf-8"))
-    assert modifs == {"overlays": {"pagefind/": "pagefind-2024-modifs/"}, "stale": [year[page]]}
+    assert modifs == {
+        "overlays": {"pagefind/": "pagefind-2024-modifs/"},
+        "stale": [year[page]],
+        "mots": None,  # one year, the latest: searched first, no vocabulary to ask
+    }
 
 
 def _pages_html(folder: Path, words: dict[str, str]) -> None:
@@ -208,6 +215,25 @@ def test_worker_processes_render_what_one_process_renders(
         tree.write_into(tmp_path / name)
         sites.append(_pages(tmp_path / name))
     assert sites[0] == sites[1]
+
+
+def test_the_vocabulary_has_a_page_of_each_year_s_words(tmp_path: Path) -> None:
+    html, kept, folder = tmp_path / "html", tmp_path / "kept", tmp_path / "vocabulaire"
+    _pages_html(html, {"a": "Budget primitif", "b": "(subvention)", "c": "séance"})
+    groups = {"2015": ["a.md", "b.md"], "2016": ["c.md"]}
+    bundles = index_search(
+        html, groups, {"a.md": "1", "b.md": "1", "c.md": "1"}, kept, "t", workers=1, reindex_share=0
+    )
+    assert bundle_to_words(bundles["2015"].base) == {"budget", "primitif", "subvention"}
+    vocabulary = index_vocabulary(bundles, ["2015"], folder, "t", reindex_share=0)
+    assert vocabulary is not None
+    assert vocabulary.groups == {bundle_to_fragments(vocabulary.bundle.base)["/mots/2015/"]: "2015"}
+    page = (folder / "pages" / "mots" / "2015" / "index.html").read_text(encoding="utf-8")
+    assert "<p>budget primitif subvention</p>" in page
+    # another bundle with a page of the same id (Pagefind's ids are short hashes): the search
+    # page could not tell the vocabulary's page from it, and reads every year instead
+    same = {**bundles, "autre": vocabulary.bundle}
+    assert index_vocabulary(same, ["2015"], folder, "t", reindex_share=0) is None
 
 
 def test_a_theme_change_indexes_every_group_again(tmp_path: Path) -> None:

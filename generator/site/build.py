@@ -35,6 +35,7 @@ from generator.cache import Memo, code_version
 from generator.model import Project
 from generator.render.markdown import conversion_salt, markdown_to_cached
 from generator.site.pages import (
+    ELUS,
     Page,
     SeanceSite,
     group_folder,
@@ -42,7 +43,13 @@ from generator.site.pages import (
     search_groups,
 )
 from generator.site.render import RenderJob, linked_files, render_pages, shares
-from generator.site.search import MODIFS, index_search, page_to_dest
+from generator.site.search import (
+    MODIFS,
+    VOCABULARY,
+    index_search,
+    index_vocabulary,
+    page_to_dest,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = ROOT / "mkdocs.yml"
@@ -240,6 +247,22 @@ def build_site(
         workers=settings.workers,
         reindex_share=settings.reindex_share,
     )
+    # the years the search page reaches back through, and the vocabulary that tells which
+    years = [group for group in order[:-1] if group != ELUS]
+    vocabulary = index_vocabulary(
+        bundles,
+        years,
+        folder / "vocabulaire",
+        kept.fingerprint,
+        reindex_share=settings.reindex_share,
+    )
+    mots = None
+    if vocabulary is not None:
+        bundles = {**bundles, VOCABULARY: vocabulary.bundle}
+        mots = {
+            "index": f"{group_folder(VOCABULARY)}/",
+            "ids": {i: f"{group_folder(g)}/" for i, g in vocabulary.groups.items()},
+        }
     overlays: dict[str, str] = {}
     stale: list[str] = []
     for group, bundle in bundles.items():
@@ -250,9 +273,11 @@ def build_site(
             out.add_folder(bundle.overlay, overlay)
             overlays[f"{published}/"] = f"{overlay}/"
         stale += bundle.stale
-    # what the search page merges beside each bundle, and the results it hides (kept under
-    # its hash: a kept file is never written again)
-    modifs = json.dumps({"overlays": overlays, "stale": sorted(stale)}, sort_keys=True).encode()
+    # what the search page merges beside each bundle, the results it hides, and the
+    # vocabulary's bundle (kept under its hash: a kept file is never written again)
+    modifs = json.dumps(
+        {"overlays": overlays, "stale": sorted(stale), "mots": mots}, sort_keys=True
+    ).encode()
     modifs_file = folder / "modifs" / f"{hashlib.sha256(modifs).hexdigest()[:32]}.json"
     if not modifs_file.is_file():
         write_bytes(modifs_file, modifs)

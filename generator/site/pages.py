@@ -470,7 +470,7 @@ def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list
                 "<table data-pagefind-ignore><thead><tr><th>Délibération</th><th>Vote</th></tr>"
                 f"</thead><tbody>{cells}</tbody></table>"
             )
-        pages.append(Page(here, m.nom_complet, "\n\n".join(parts) + "\n", search_group="elus"))
+        pages.append(Page(here, m.nom_complet, "\n\n".join(parts) + "\n", search_group=ELUS))
     return pages
 
 
@@ -687,11 +687,15 @@ def project_to_pages(
     return pages
 
 
+#: The search group of the élus' pages, searched with the latest year's from the start.
+ELUS = "elus"
+
+
 def search_groups(pages: Iterable[Page]) -> list[str]:
     """The search index's groups, the primary one last (the latest year): "elus" first, then
     the years in order."""
     groups = {p.search_group for p in pages if p.search_group is not None}
-    return sorted(groups, key=lambda g: (g != "elus", g))
+    return sorted(groups, key=lambda g: (g != ELUS, g))
 
 
 def group_folder(group: str) -> str:

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import os
 import shutil
+import string
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -31,6 +33,11 @@ from generator.atomic import write_text
 
 #: The file, in the primary bundle's folder, that tells the search page the overlays.
 MODIFS = "registre-modifs.json"
+
+#: The group of the vocabulary's pages (``index_vocabulary``).
+VOCABULARY = "mots"
+
+PUNCTUATION = string.punctuation + "«»‹›“”‘’…–—"
 
 
 class SearchIndexError(Exception):
@@ -83,14 +90,26 @@ def page_to_url(path: str) -> str:
     return "/" + page_to_dest(path).removesuffix("index.html")
 
 
-def bundle_to_fragments(bundle: Path) -> dict[str, str]:
-    """URL → id of each page of a Pagefind bundle (its fragments: gzip, then a signature and
-    the page's JSON)."""
-    fragments = {}
+def _read_fragments(bundle: Path) -> Iterator[tuple[str, str, str]]:
+    """The URL, id and indexed text of each page of a Pagefind bundle (its fragments: gzip,
+    then a signature and the page's JSON)."""
     for path in (bundle / "fragment").iterdir():
-        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
-        fragments[json.loads(data)["url"]] = path.name.removesuffix(".pf_fragment")
-    return fragments
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        yield data["url"], path.name.removesuffix(".pf_fragment"), data["content"]
+
+
+def bundle_to_fragments(bundle: Path) -> dict[str, str]:
+    """URL → id of each page of a Pagefind bundle."""
+    return {url: ident for url, ident, _ in _read_fragments(bundle)}
+
+
+def bundle_to_words(bundle: Path) -> set[str]:
+    """The words of the text Pagefind indexed for a bundle's pages, lowercased and without
+    the punctuation around them (Pagefind reads them the same with or without)."""
+    words: set[str] = set()
+    for _, _, content in _read_fragments(bundle):
+        words.update(content.lower().split())
+    return {word.strip(PUNCTUATION) for word in words} - {""}
 
 
 def _pagefind(site: Path, output: Path) -> None:
@@ -223,3 +242,93 @@ def index_search(
         else:
             old.unlink(missing_ok=True)
     return bundles
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The vocabulary's bundle, and the group each of its pages stands for, by Pagefind id."""
+
+    bundle: Bundle
+    groups: dict[str, str]
+
+
+def words_to_page(group: str, words: set[str]) -> str:
+    """A vocabulary page: a group's words, once each (indexed, never published)."""
+    text = html.escape(" ".join(sorted(words)))
+    return (
+        f'<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>{group}</title>'
+        f"</head>\n<body><main data-pagefind-body><p>{text}</p></main></body></html>\n"
+    )
+
+
+def _live_ids(bundle: Bundle) -> tuple[set[str], set[str]]:
+    """The ids of a bundle's pages the search page shows, and of those it hides."""
+    base = _Base.load(bundle.base)
+    ids = set(base.fragments.values()) if base is not None else set()
+    if bundle.overlay is not None:
+        ids |= set(bundle_to_fragments(bundle.overlay).values())
+    return ids - set(bundle.stale), set(bundle.stale)
+
+
+def index_vocabulary(
+    bundles: Mapping[str, Bundle],
+    years: Sequence[str],
+    folder: Path,
+    fingerprint: str,
+    *,
+    reindex_share: float,
+) -> Vocabulary | None:
+    """A bundle of one page for each group of ``years``, holding the group's words. The
+    search page asks it which years hold a query's words before it reads their indexes: a
+    word found nowhere costs one chunk of it, instead of one chunk of every year's index.
+    Its pages are indexed like the others (``index_search``: a base, then overlays after an
+    edit), kept in ``folder`` with each base's words. None when one of its ids is also the id
+    of another bundle's page (Pagefind's ids are short hashes): the search page then reads
+    every year, as it would without it."""
+    words_dir, pages_dir = folder / "mots", folder / "pages"
+    keys: dict[str, str] = {}
+    for group in years:
+        bundle = bundles[group]
+        kept = words_dir / f"{bundle.base.name}.txt"
+        if kept.is_file():
+            words = set(kept.read_text(encoding="utf-8").split("\n"))
+        else:
+            words = bundle_to_words(bundle.base)
+            write_text(kept, "\n".join(sorted(words)))
+        if bundle.overlay is not None:
+            # the words of a page since changed or removed stay: the search page may read
+            # that year for nothing, never miss it
+            words |= bundle_to_words(bundle.overlay)
+        page = words_to_page(group, words)
+        path = f"{VOCABULARY}/{group}.md"
+        keys[path] = hashlib.sha256(page.encode()).hexdigest()
+        dest = pages_dir / page_to_dest(path)
+        if not dest.is_file() or dest.read_text(encoding="utf-8") != page:
+            write_text(dest, page)
+    used = {f"{bundles[g].base.name}.txt" for g in years}
+    for old in words_dir.iterdir() if words_dir.is_dir() else ():
+        if old.name not in used:
+            old.unlink()
+    if not keys:
+        return None
+    bundle = index_search(
+        pages_dir,
+        {VOCABULARY: list(keys)},
+        keys,
+        folder / "recherche",
+        fingerprint,
+        workers=1,
+        reindex_share=reindex_share,
+    )[VOCABULARY]
+    by_url = {page_to_url(f"{VOCABULARY}/{g}.md"): g for g in years}
+    found = bundle_to_fragments(bundle.base)
+    if bundle.overlay is not None:
+        found |= bundle_to_fragments(bundle.overlay)
+    live, hidden = _live_ids(bundle)
+    groups = {ident: by_url[url] for url, ident in found.items() if ident in live}
+    others = [_live_ids(b) for b in bundles.values()]
+    shown = set().union(*(ids for ids, _ in others))
+    stale = set().union(*(ids for _, ids in others))
+    if live & (shown | stale) or hidden & shown:
+        return None
+    return Vocabulary(bundle, groups)

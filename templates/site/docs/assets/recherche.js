@@ -5,8 +5,10 @@
 // others, the years from the most recent, and the élus. A query searches the élus and
 // the latest year, and reaches further back, a year at a time, only while fewer results than
 // the page shows have been found: every bundle searched costs one index chunk per word, so
-// searching the whole archive at once would load ten times what a first search needs.
-// Other pages load no search code at all.
+// searching the whole archive at once would load ten times what a first search needs. Before
+// reaching back, it asks the vocabulary (a small bundle of one page per year, its words)
+// which years hold the query's words, and reads only those: a word found nowhere costs one
+// chunk of the vocabulary, not one of every year. Other pages load no search code at all.
 (function () {
   var target = document.getElementById("registre-recherche");
   if (!target) return;
@@ -31,6 +33,9 @@
   // their year's ("overlays"), and the year's results for them are hidden ("stale").
   var modifs = {};
   var stale = {};
+  // The vocabulary: its bundle ("index"), and the year each of its pages stands for, by id
+  // ("ids"); null when the build could not make it (every year is then read).
+  var mots = null;
   var engine = Promise.all([
     import(new URL("pagefind/pagefind.js", root).href),
     fetch(new URL("pagefind/registre-modifs.json", root)).then(function (response) {
@@ -40,6 +45,7 @@
   ]).then(function (loaded) {
     var pagefind = loaded[0];
     modifs = loaded[1].overlays;
+    mots = loaded[1].mots;
     loaded[1].stale.forEach(function (id) { stale[id] = true; });
     return pagefind.options({ baseUrl: root.pathname }).then(function () {
       var first = always.map(function (path) { return merge(pagefind, path); });
@@ -75,7 +81,7 @@
     return pagefind.search(query).then(function (found) {
       var seen = {};
       var results = found.results.filter(function (r) {
-        var keep = !stale[r.id] && !seen[key(r)];
+        var keep = !stale[r.id] && !(mots && mots.ids[r.id]) && !seen[key(r)];
         seen[key(r)] = true;
         return keep;
       });
@@ -83,20 +89,50 @@
     });
   }
 
+  // The years not searched yet that hold the words of ``query``, from the most recent: those
+  // of the vocabulary's pages the query finds (asked once a query), or all of them without
+  // a vocabulary.
+  var vocabulary = null;
+  var holding = {};
+  function candidates(pagefind, query) {
+    if (!mots) return Promise.resolve(years.slice());
+    if (!vocabulary) vocabulary = merge(pagefind, mots.index);
+    if (!holding[query]) {
+      holding[query] = vocabulary.then(function () {
+        return pagefind.search(query);
+      }).then(function (found) {
+        var held = {};
+        found.results.forEach(function (r) {
+          if (mots.ids[r.id] && !stale[r.id]) held[mots.ids[r.id]] = true;
+        });
+        return held;
+      });
+    }
+    return holding[query].then(function (held) {
+      return years.filter(function (path) { return held[path]; });
+    });
+  }
+
   // Search further back, a year at a time, until ``wanted`` results are found or every year
-  // has been searched (``found`` is searched again if another query added years meanwhile).
+  // that may hold the query has been searched (``found`` is searched again if another query
+  // added years meanwhile). ``found.left``: how many such years are left, when known.
   function enough(pagefind, query, wanted, found) {
     if (found.at < added) return find(pagefind, query).then(function (again) {
       return enough(pagefind, query, wanted, again);
     });
-    if (found.results.length >= wanted || !years.length) return Promise.resolve(found);
-    var path = years.shift();
-    return merge(pagefind, path).then(function () {
-      var year = path.match(/(\d{4})\/$/)[1];
-      if (!since || year < since) since = year;  // (two queries may merge years at once)
-      added += 1;
-      return find(pagefind, query);
-    }).then(function (more) { return enough(pagefind, query, wanted, more); });
+    if (found.results.length >= wanted && !holding[query]) return Promise.resolve(found);
+    return candidates(pagefind, query).then(function (left) {
+      found.left = left.length;
+      if (found.results.length >= wanted || !left.length) return found;
+      var path = left[0];
+      years.splice(years.indexOf(path), 1);
+      return merge(pagefind, path).then(function () {
+        var year = path.match(/(\d{4})\/$/)[1];
+        if (!since || year < since) since = year;  // (two queries may merge years at once)
+        added += 1;
+        return find(pagefind, query);
+      }).then(function (more) { return enough(pagefind, query, wanted, more); });
+    });
   }
 
   function item(data) {
@@ -128,7 +164,9 @@
     more.className = "md-button registre-recherche__plus";
     function describe() {
       var total = found.results.length;
-      var older = years.length > 0;  // years not searched yet
+      // years not searched yet that may hold the query (all of them, until the vocabulary
+      // was asked)
+      var older = found.left === undefined ? years.length > 0 : found.left > 0;
       var text = total
         ? total + (total > 1 ? " résultats" : " résultat") + " pour « " + query + " »"
         : "Aucun résultat pour « " + query + " »";
