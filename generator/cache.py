@@ -61,8 +61,9 @@ def _no_gc() -> Iterator[None]:
 def release_freed_memory() -> None:
     """Give back to the system the memory the process has freed (glibc keeps freed blocks
     for later use): a large build frees hundreds of megabytes of extracts and memos before
-    its site's indexing, where the memory of the whole build peaks (the Pagefind processes
-    come on top). Without glibc, nothing is done."""
+    its site, and of pages before the site's rendering and indexing, where the memory of the
+    whole build peaks (mkdocs' workers and the Pagefind processes come on top). Without
+    glibc, nothing is done."""
     with suppress(OSError, AttributeError):
         ctypes.CDLL(None).malloc_trim(0)
 

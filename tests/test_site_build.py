@@ -335,9 +335,9 @@ def test_a_dirty_mkdocs_build_renders_only_the_pages_an_edit_changed(tmp_path: P
 
 def test_free_memory_is_given_back_before_the_workers_start() -> None:
     """Texts freed by the build (200 MB of them here, a few kept alive among them as in a
-    real heap) stay in the process until ``release_free_memory`` gives them back."""
+    real heap) stay in the process until ``release_freed_memory`` gives them back."""
     script = """if True:
-        from generator.site.build import release_free_memory
+        from generator.cache import release_freed_memory
 
         def rss():
             with open("/proc/self/status") as status:
@@ -348,7 +348,7 @@ def test_free_memory_is_given_back_before_the_workers_start() -> None:
         kept = texts[::100]
         del texts
         freed = rss()
-        release_free_memory()
+        release_freed_memory()
         print(freed, rss())
     """
     run = subprocess.run(

@@ -16,7 +16,6 @@ that grows with the archive).
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import multiprocessing as mp
@@ -31,7 +30,7 @@ from pathlib import Path
 from mkdocs.utils import get_build_date
 
 from generator.atomic import Tree, folder_files, write_bytes, write_text
-from generator.cache import Memo, code_version
+from generator.cache import Memo, code_version, release_freed_memory
 from generator.model import Project
 from generator.render.markdown import conversion_salt, markdown_to_cached
 from generator.site.pages import (
@@ -152,24 +151,12 @@ def statics_key(pages: Sequence[str]) -> str:
     return hashlib.sha256("\0".join([get_build_date(), *sorted(pages)]).encode()).hexdigest()
 
 
-def release_free_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; elsewhere,
-    nothing). The pages' texts, freed before mkdocs and Pagefind start, are large strings
-    that glibc keeps for reuse: at 10,000 délibérations, ~200 MB that this process would
-    hold while its workers and Pagefind need theirs (the peak of the site's build)."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim  # the symbols of the process, libc's included
-    except (OSError, AttributeError):
-        return
-    trim(0)
-
-
 def _render(jobs: list[RenderJob]) -> list[str]:
     """Render the jobs, each in a worker process when there are several (not in this process:
     its heap holds the whole archive, and the collector would walk it all the while)."""
     if len(jobs) <= 1:
         return [w for job in jobs for w in render_pages(job)]
-    release_free_memory()
+    release_freed_memory()
     with ProcessPoolExecutor(len(jobs), mp_context=mp.get_context("spawn")) as pool:
         return [w for warnings in pool.map(render_pages, jobs) for w in warnings]
 
@@ -237,7 +224,7 @@ def build_site(
     del todo, jobs  # the pages' Markdown: not needed by the indexing, which peaks
     kept.save(keys, new_statics)
     out.add_folder(kept.files)
-    release_free_memory()  # before Pagefind's processes, the build's peak
+    release_freed_memory()  # before Pagefind's processes, the build's peak
     bundles = index_search(
         kept.files,
         groups,
