@@ -421,6 +421,15 @@ def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list
                 for choice in ("pour", "contre", "abstention", "nppv"):
                     for ident in getattr(d.vote.noms, choice):
                         votes[ident].append((d, choice))
+    # every élu's page is in elus/: a délibération's link is the same on all of them (made
+    # once, not once for each of the ~40 members who voted on it by roll call)
+    links: dict[str, str] = {}
+
+    def link(here: str, d: Deliberation) -> str:
+        if d.numero not in links:
+            links[d.numero] = _link(here, d)
+        return links[d.numero]
+
     pages = []
     for m in data.project.membres:
         here = elu_path(m.id)
@@ -452,7 +461,7 @@ def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list
         if rapports[m.id]:
             parts.append("## Rapporteur")
             items = "".join(
-                f"<li>{_link(here, d)} — {attr(d.objet.strip())}</li>" for d in rapports[m.id]
+                f"<li>{link(here, d)} — {attr(d.objet.strip())}</li>" for d in rapports[m.id]
             )
             parts.append(f"<ul data-pagefind-ignore>{items}</ul>")
         if votes[m.id]:
@@ -464,7 +473,7 @@ def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list
             }
             parts.append("## Votes nominatifs")
             cells = "".join(
-                f"<tr><td>{_link(here, d)}</td><td>{labels[c]}</td></tr>" for d, c in votes[m.id]
+                f"<tr><td>{link(here, d)}</td><td>{labels[c]}</td></tr>" for d, c in votes[m.id]
             )
             parts.append(
                 "<table data-pagefind-ignore><thead><tr><th>Délibération</th><th>Vote</th></tr>"

@@ -110,8 +110,8 @@ def nav_to_paths(nav: object) -> set[str]:
 
 def _files(job: RenderJob, config: MkDocsConfig) -> tuple[Files, dict[str, File]]:
     files = get_files(config)
-    env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
+    if job.statics:  # the theme's assets (listing them walks its thousands of icons: 0.2 s)
+        files.add_files_from_theme(config.theme.get_env(), config)
     content = dict(job.render)
     generated = {}
     pages = job.pages
