@@ -389,13 +389,36 @@ def seance_to_counts(
     return dict(counts)
 
 
+def seance_to_elu_lines(files: SeanceFiles) -> dict[str, tuple[str, str]]:
+    """Each élu's lines at one séance, for their page: the délibérations they reported (list
+    items) and their roll-call votes (table rows), raw HTML (kept with the séance's pages,
+    like its counts: the élus' pages list every séance's, made again only when it changed)."""
+    labels = {"pour": "pour", "contre": "contre", "abstention": "abstention", "nppv": "NPPV"}
+    rapports: dict[str, list[str]] = defaultdict(list)
+    votes: dict[str, list[str]] = defaultdict(list)
+    for d in files.deliberations:
+        # the élus' pages are all in elus/: the link is the same on each
+        link = _link(elu_path("_"), d)
+        if d.rapporteur:
+            rapports[d.rapporteur].append(f"<li>{link} — {attr(d.objet.strip())}</li>")
+        if d.vote.noms is not None:
+            for choice, label in labels.items():
+                for ident in getattr(d.vote.noms, choice):
+                    votes[ident].append(f"<tr><td>{link}</td><td>{label}</td></tr>")
+    return {
+        ident: ("".join(rapports.get(ident, ())), "".join(votes.get(ident, ())))
+        for ident in rapports.keys() | votes.keys()
+    }
+
+
 @dataclass(frozen=True)
 class SeanceSite:
     """What the site makes of one séance: its pages (the séance's, its délibérations'), and
-    its counts for the élus' pages; kept between builds under the séance's key."""
+    its counts and lines for the élus' pages; kept between builds under the séance's key."""
 
     pages: tuple[Page, ...]
     counts: Mapping[str, EluCounts]
+    lines: Mapping[str, tuple[str, str]]
 
 
 def _link(here: str, d: Deliberation) -> str:
@@ -403,33 +426,19 @@ def _link(here: str, d: Deliberation) -> str:
     return f'<a href="{attr(href(here, deliberation_path(d)))}">{attr(d.numero)}</a>'
 
 
-def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list[Page]:
+def elu_pages(data: SiteData, seances: Sequence[SeanceSite]) -> list[Page]:
     """One page per member: mandate, attendance rate, pouvoirs, reports, roll-call votes
-    (``counts``: each séance's, ``seance_to_counts``)."""
+    (each séance's counts and lines, ``seance_to_counts``, ``seance_to_elu_lines``)."""
     membres = data.membres
     stats: dict[str, EluCounts] = defaultdict(EluCounts)
-    for seance in counts:
-        for ident, c in seance.items():
+    rapports: dict[str, list[str]] = defaultdict(list)
+    votes: dict[str, list[str]] = defaultdict(list)
+    for seance in seances:
+        for ident, c in seance.counts.items():
             stats[ident].add(c)
-    rapports: dict[str, list[Deliberation]] = defaultdict(list)
-    votes: dict[str, list[tuple[Deliberation, str]]] = defaultdict(list)
-    for files in data.project.seances:
-        for d in files.deliberations:
-            if d.rapporteur:
-                rapports[d.rapporteur].append(d)
-            if d.vote.noms is not None:
-                for choice in ("pour", "contre", "abstention", "nppv"):
-                    for ident in getattr(d.vote.noms, choice):
-                        votes[ident].append((d, choice))
-    # every élu's page is in elus/: a délibération's link is the same on all of them (made
-    # once, not once for each of the ~40 members who voted on it by roll call)
-    links: dict[str, str] = {}
-
-    def link(here: str, d: Deliberation) -> str:
-        if d.numero not in links:
-            links[d.numero] = _link(here, d)
-        return links[d.numero]
-
+        for ident, (reported, voted) in seance.lines.items():
+            rapports[ident].append(reported)
+            votes[ident].append(voted)
     pages = []
     for m in data.project.membres:
         here = elu_path(m.id)
@@ -458,23 +467,13 @@ def elu_pages(data: SiteData, counts: Sequence[Mapping[str, EluCounts]]) -> list
         parts = [f"# {md(m.nom_complet)}", _table(["", ""], rows)]
         # the lists below are raw HTML, left out of the search index: the délibérations are
         # found on their own pages, and the élus' bundle, which every search reads, stays small
-        if rapports[m.id]:
+        items = "".join(rapports[m.id])
+        if items:
             parts.append("## Rapporteur")
-            items = "".join(
-                f"<li>{link(here, d)} — {attr(d.objet.strip())}</li>" for d in rapports[m.id]
-            )
             parts.append(f"<ul data-pagefind-ignore>{items}</ul>")
-        if votes[m.id]:
-            labels = {
-                "pour": "pour",
-                "contre": "contre",
-                "abstention": "abstention",
-                "nppv": "NPPV",
-            }
+        cells = "".join(votes[m.id])
+        if cells:
             parts.append("## Votes nominatifs")
-            cells = "".join(
-                f"<tr><td>{link(here, d)}</td><td>{labels[c]}</td></tr>" for d, c in votes[m.id]
-            )
             parts.append(
                 "<table data-pagefind-ignore><thead><tr><th>Délibération</th><th>Vote</th></tr>"
                 f"</thead><tbody>{cells}</tbody></table>"
@@ -662,7 +661,7 @@ def project_to_pages(
     html = convert([d.texte for d in delibs])
     data = SiteData(project, dict(zip((d.numero for d in delibs), html, strict=True)))
     pages = index_pages(data)
-    counts = []
+    sites = []
     for files in project.seances:
         made = kept.get(files.dossier)
         if made is None:
@@ -673,12 +672,13 @@ def project_to_pages(
                     *(deliberation_page(data, files, d, presence) for d in files.deliberations),
                 ),
                 seance_to_counts(files, project.membres, presence),
+                seance_to_elu_lines(files),
             )
             if memo is not None:
                 memo.put(keys[files.dossier], made)
         pages += made.pages
-        counts.append(made.counts)
-    pages += elu_pages(data, counts)
+        sites.append(made)
+    pages += elu_pages(data, sites)
     pages.append(donnees_page(data.project))
     *others, primary = search_groups(pages)
     # the years from the most recent (the order in which the search page reaches back)
