@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
+import generator.site.pages as pages_module
 from generator.project import build
 from tests.bench.synth import write_archive
 from tests.browser import chromium, serving
@@ -244,6 +245,35 @@ def test_a_word_added_to_an_old_year_is_found_through_the_vocabulary(
         assert status == "2 résultats pour « zorglub »"
         assert sorted(hrefs) == ["/deliberations/2015_0001/", "/seances/2015-01-12/"]
         assert {"pagefind-mots", "pagefind-2015", "pagefind-2015-modifs"} <= _bundles_read(requests)
+        context.close()
+
+
+def test_a_word_of_a_part_of_a_large_year_reads_that_part_only(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large year is indexed in parts (``GROUP_PAGES``): the search page reaches back
+    through them like through years, and reads only the part that holds the word."""
+    monkeypatch.setattr(pages_module, "GROUP_PAGES", 7)
+    content = tmp_path / "content"
+    write_archive(content, 24, 2, seed=1)
+    delib = next(content.glob("seances/2015-11-27/deliberations/*.yml"))
+    text = delib.read_text(encoding="utf-8")
+    delib.write_text(text.replace("\nobjet: ", "\nobjet: Zorglub, ", 1), encoding="utf-8")
+    build(content, tmp_path / "site", today=TODAY)
+    assert {p.name for p in (tmp_path / "site").glob("pagefind-2015*")} == {
+        "pagefind-2015-1",
+        "pagefind-2015-2",
+    }
+    with serving(tmp_path / "site") as url:
+        context = browser.new_context()
+        pg = context.new_page()
+        requests: list[str] = []
+        pg.on("request", lambda request: requests.append(request.url))
+        status, hrefs = _search(pg, url, "zorglub")
+        assert status == "2 résultats pour « zorglub »"
+        assert sorted(hrefs) == [f"/deliberations/{delib.stem}/", "/seances/2015-11-27/"]
+        assert "pagefind-2015-2" in _bundles_read(requests)
+        assert "pagefind-2015-1" not in _bundles_read(requests)
         context.close()
 
 

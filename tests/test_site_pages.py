@@ -10,6 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+import generator.site.pages as pages_module
 from generator.cache import Memo
 from generator.model import Project
 from generator.project import check
@@ -21,6 +22,7 @@ from generator.site.pages import (
     index_pages,
     md,
     project_to_pages,
+    seances_to_groups,
     theme_of,
 )
 from tests.bench.synth import write_archive
@@ -116,3 +118,22 @@ def test_the_elus_counts_follow_an_edit_with_the_other_seances_kept(tmp_path: Pa
     after = elu(project, Memo.load(tmp_path, "pages", "v1"))
     assert after != before
     assert after == elu(project, None)
+
+
+def test_a_large_year_is_indexed_in_parts_of_whole_seances(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind holds a bundle's words while indexing it: a year of more than
+    ``GROUP_PAGES`` pages is split, séance by séance in date order, into parts of at most
+    that many pages; the other years stay whole."""
+    monkeypatch.setattr(pages_module, "GROUP_PAGES", 7)
+    write_archive(tmp_path / "content", 24, 2, seed=1)
+    result = check(tmp_path / "content", today=TODAY)
+    assert result.project is not None
+    groups = seances_to_groups(result.project.seances)
+    in_2015 = {dossier: g for dossier, g in groups.items() if dossier.startswith("2015-")}
+    assert in_2015 == {"2015-01-12": "2015-1", "2015-06-12": "2015-1", "2015-11-27": "2015-2"}
+    assert groups["2016-06-04"] == groups["2016-12-11"] == "2016"
+    pages = project_to_pages(result.project, list)
+    delib = next(p for p in pages if p.path == "deliberations/2015_0005.md")
+    assert delib.search_group == "2015-2"

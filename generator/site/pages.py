@@ -156,8 +156,13 @@ def _member_link(membres: Mapping[str, Membre], ident: str, here: str) -> str:
 
 
 def deliberation_page(
-    data: SiteData, files: SeanceFiles, d: Deliberation, presence: SeancePresence
+    data: SiteData,
+    files: SeanceFiles,
+    d: Deliberation,
+    presence: SeancePresence,
+    group: str | None = None,
 ) -> Page:
+    """A délibération's page, in the search group ``group`` (its year by default)."""
     membres = data.membres
     here = deliberation_path(d)
     e: Extrait = deliberation_to_extrait(data.project, files, d, "", presence)
@@ -249,7 +254,7 @@ def deliberation_page(
         "\n\n".join(p for p in parts if p) + "\n",
         description=d.objet.strip()[:300],
         tags=(MATIERES_NIVEAU_1.get(theme_of(d), theme_of(d)), str(files.seance.date.year)),
-        search_group=str(files.seance.date.year),
+        search_group=group or str(files.seance.date.year),
     )
 
 
@@ -278,7 +283,9 @@ def _presence_words(
     return " ; ".join(words)
 
 
-def seance_page(data: SiteData, files: SeanceFiles, presence: SeancePresence) -> Page:
+def seance_page(
+    data: SiteData, files: SeanceFiles, presence: SeancePresence, group: str | None = None
+) -> Page:
     s = files.seance
     membres = data.membres
     here = seance_path(files)
@@ -347,7 +354,9 @@ def seance_page(data: SiteData, files: SeanceFiles, presence: SeancePresence) ->
         )
     )
     year = str(s.date.year)
-    return Page(here, liste.seance, "\n\n".join(parts) + "\n", tags=(year,), search_group=year)
+    return Page(
+        here, liste.seance, "\n\n".join(parts) + "\n", tags=(year,), search_group=group or year
+    )
 
 
 @dataclass
@@ -632,6 +641,34 @@ def donnees_page(project: Project) -> Page:
     return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
+#: A year of more pages than this is indexed for the search in parts of about this many
+#: pages: Pagefind holds all of a bundle's words while indexing it (~0.3 KB a word), and a
+#: year of 1,000 délibérations, two indexed at once beside the build, took it past 1 GB.
+GROUP_PAGES = 600
+
+
+def seances_to_groups(seances: Sequence[SeanceFiles]) -> dict[str, str]:
+    """The search group of each séance's pages (by dossier): its year, or, for a year of more
+    than ``GROUP_PAGES`` pages, the year and a part (``2024-1``, ``2024-2``…), each part whole
+    séances in date order, of ``GROUP_PAGES`` pages at most unless one séance has more."""
+    by_year: dict[int, list[SeanceFiles]] = defaultdict(list)
+    for files in sorted(seances, key=lambda f: f.seance.date):
+        by_year[files.seance.date.year].append(files)
+    groups: dict[str, str] = {}
+    for year, items in by_year.items():
+        sizes = [1 + len(f.deliberations) for f in items]  # the séance's page, its délibérations'
+        if sum(sizes) <= GROUP_PAGES:
+            groups.update((f.dossier, str(year)) for f in items)
+            continue
+        part, count = 1, 0
+        for files, size in zip(items, sizes, strict=True):
+            if count and count + size > GROUP_PAGES:
+                part, count = part + 1, 0
+            count += size
+            groups[files.dossier] = f"{year}-{part}"
+    return groups
+
+
 #: Converts délibération texts (Markdown) to HTML, in order (pandoc, kept in a cache).
 Convert = Callable[[Sequence[str]], list[str]]
 
@@ -649,11 +686,12 @@ def project_to_pages(
     and their attendance computed."""
     membres = {m.id: m for m in project.membres}
     seance_key = seance_keys(project, salt)
+    groups = seances_to_groups(project.seances)
     keys: dict[str, str] = {}
     kept: dict[str, SeanceSite] = {}
     for files in project.seances:
         if memo is not None:
-            keys[files.dossier] = seance_key(files)
+            keys[files.dossier] = f"{seance_key(files)}\0{groups[files.dossier]}"
             found = memo.get(keys[files.dossier])
             if found is not None:
                 kept[files.dossier] = found
@@ -668,8 +706,11 @@ def project_to_pages(
             presence = seance_to_presence(files.seance, membres)
             made = SeanceSite(
                 (
-                    seance_page(data, files, presence),
-                    *(deliberation_page(data, files, d, presence) for d in files.deliberations),
+                    seance_page(data, files, presence, groups[files.dossier]),
+                    *(
+                        deliberation_page(data, files, d, presence, groups[files.dossier])
+                        for d in files.deliberations
+                    ),
                 ),
                 seance_to_counts(files, project.membres, presence),
                 seance_to_elu_lines(files),
@@ -689,7 +730,7 @@ def project_to_pages(
             "Rechercher",
             "# Rechercher\n\n"
             f'<div id="registre-recherche" class="registre-recherche" data-index="{merged}"'
-            f' data-annee="{primary}"></div>\n',
+            f' data-annee="{primary.split("-")[0]}"></div>\n',
             search_group=None,
         )
     )

@@ -1,14 +1,15 @@
 // The search page: a small interface on Pagefind's own API (pagefind.js, served by the site
 // itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
-// opened, and only the index fragments a query needs. The index is one bundle per year (and
-// one for the élus). The latest year's is the primary one (pagefind/); data-index lists the
-// others, the years from the most recent, and the élus. A query searches the élus and
-// the latest year, and reaches further back, a year at a time, only while fewer results than
-// the page shows have been found: every bundle searched costs one index chunk per word, so
-// searching the whole archive at once would load ten times what a first search needs. Before
-// reaching back, it asks the vocabulary (a small bundle of one page per year, its words)
-// which years hold the query's words, and reads only those: a word found nowhere costs one
-// chunk of the vocabulary, not one of every year. Other pages load no search code at all.
+// opened, and only the index fragments a query needs. The index is one bundle per year (a
+// large year's in parts), and one for the élus. The latest year's (or its last part's) is the
+// primary one (pagefind/); data-index lists the others, the most recent first, and the élus.
+// A query searches the élus and the latest year, and reaches further back, a year at a time,
+// only while fewer results than the page shows have been found: every bundle searched costs
+// one index chunk per word, so searching the whole archive at once would load ten times what
+// a first search needs. Before reaching back, it asks the vocabulary (a small bundle of one
+// page per year, its words) which years hold the query's words, and reads only those: a word
+// found nowhere costs one chunk of the vocabulary, not one of every year. Other pages load
+// no search code at all.
 (function () {
   var target = document.getElementById("registre-recherche");
   if (!target) return;
@@ -24,7 +25,9 @@
   var status = target.querySelector(".registre-recherche__etat");
   var list = target.querySelector("ol");
   var bundles = (target.dataset.index || "").split(" ").filter(Boolean);
-  var years = bundles.filter(function (path) { return /\d{4}\/$/.test(path); });
+  // a year's bundle (pagefind-2024/), or a part of a large year's (pagefind-2024-2/)
+  var YEAR = /(\d{4})(-\d+)?\/$/;
+  var years = bundles.filter(function (path) { return YEAR.test(path); });
   var always = bundles.filter(function (path) { return years.indexOf(path) < 0; });
   // the oldest year searched so far (the primary bundle's at first), and how many were added
   var since = target.dataset.annee || "";
@@ -127,7 +130,7 @@
       var path = left[0];
       years.splice(years.indexOf(path), 1);
       return merge(pagefind, path).then(function () {
-        var year = path.match(/(\d{4})\/$/)[1];
+        var year = path.match(YEAR)[1];
         if (!since || year < since) since = year;  // (two queries may merge years at once)
         added += 1;
         return find(pagefind, query);
