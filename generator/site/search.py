@@ -9,12 +9,13 @@ published beside it. The search page hides the base's results for those pages (`
 by Pagefind's fragment ids, listed in ``pagefind/registre-modifs.json``). Past a share of the
 group's pages (``SiteSettings.reindex_share``), the group is indexed again whole.
 
-A search reads one chunk of index per word from every bundle it searches, and a year's bundle
-cannot be much larger (Pagefind holds ~0.7 KB per word of text while indexing: a year of
-1,000 délibérations takes ~500 MB). The search page therefore starts with the latest year and
-the élus, and asks a *vocabulary* bundle (one page per earlier year, holding that year's
-words: ``index_vocabulary``) which earlier years hold the query's words; it reads those only.
-A word found nowhere costs the vocabulary's chunk instead of one chunk of every year.
+A search reads one chunk of index per word from every bundle it searches, and a bundle cannot
+be much larger than a year (Pagefind holds all of a bundle's words while indexing it: a year
+of 1,000 délibérations took ~270 MB; a larger year is indexed in parts, ``GROUP_PAGES``). The
+search page therefore starts with the latest year and the élus, and asks a *vocabulary*
+bundle (one page per earlier year or part, holding its words: ``index_vocabulary``) which of
+them hold the query's words; it reads those only. A word found nowhere costs the
+vocabulary's chunk instead of one chunk of every year.
 """
 
 from __future__ import annotations
