@@ -641,31 +641,34 @@ def donnees_page(project: Project) -> Page:
     return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
-#: A year of more pages than this is indexed for the search in parts of about this many
-#: pages: Pagefind holds all of a bundle's words while indexing it (~0.3 KB a word), and a
-#: year of 1,000 délibérations, two indexed at once beside the build, took it past 1 GB.
+#: A year of more pages than this is indexed for the search in parts of about as many pages:
+#: Pagefind holds all of a bundle's words while indexing it (~0.3 KB a word), and two years
+#: of 1,000 délibérations indexed at once beside the build took it past 1 GB.
 GROUP_PAGES = 600
 
 
 def seances_to_groups(seances: Sequence[SeanceFiles]) -> dict[str, str]:
     """The search group of each séance's pages (by dossier): its year, or, for a year of more
-    than ``GROUP_PAGES`` pages, the year and a part (``2024-1``, ``2024-2``…), each part whole
-    séances in date order, of ``GROUP_PAGES`` pages at most unless one séance has more."""
+    than ``GROUP_PAGES`` pages, the year and a part (``2024-1``, ``2024-2``…): as few parts
+    as keep them under about ``GROUP_PAGES`` pages, of about the same size, each whole
+    séances in date order. The latest year stays whole: it is the search's primary bundle,
+    read by every search, and a part of it would hold too few pages to fill a first page of
+    results (the search would then read further back, a chunk of index per word each time)."""
     by_year: dict[int, list[SeanceFiles]] = defaultdict(list)
     for files in sorted(seances, key=lambda f: f.seance.date):
         by_year[files.seance.date.year].append(files)
     groups: dict[str, str] = {}
     for year, items in by_year.items():
         sizes = [1 + len(f.deliberations) for f in items]  # the séance's page, its délibérations'
-        if sum(sizes) <= GROUP_PAGES:
+        total = sum(sizes)
+        parts = -(-total // GROUP_PAGES)  # rounded up
+        if parts == 1 or year == max(by_year):
             groups.update((f.dossier, str(year)) for f in items)
             continue
-        part, count = 1, 0
+        start = 0
         for files, size in zip(items, sizes, strict=True):
-            if count and count + size > GROUP_PAGES:
-                part, count = part + 1, 0
-            count += size
-            groups[files.dossier] = f"{year}-{part}"
+            groups[files.dossier] = f"{year}-{1 + start * parts // total}"
+            start += size
     return groups
 
 
