@@ -1,15 +1,15 @@
 // The search page: a small interface on Pagefind's own API (pagefind.js, served by the site
 // itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
 // opened, and only the index fragments a query needs. The index is one bundle per year (a
-// large year's in parts), and one for the élus. The latest year's (or its last part's) is the
-// primary one (pagefind/); data-index lists the others, the most recent first, and the élus.
+// large earlier year's in parts), and one for the élus. The latest year's is the primary one
+// (pagefind/); data-index lists the others, the most recent first, and the élus.
 // A query searches the élus and the latest year, and reaches further back, a year at a time,
 // only while fewer results than the page shows have been found: every bundle searched costs
 // one index chunk per word, so searching the whole archive at once would load ten times what
-// a first search needs. Before reaching back, it asks the vocabulary (a small bundle of one
-// page per year, its words) which years hold the query's words, and reads only those: a word
-// found nowhere costs one chunk of the vocabulary, not one of every year. Other pages load
-// no search code at all.
+// a first search needs. When the years read so far found nothing, it asks the vocabulary (a
+// small bundle of one page per year, its words) which years hold the query's words, and reads
+// only those: a word found nowhere costs one chunk of the vocabulary, not one of every year.
+// Other pages load no search code at all.
 (function () {
   var target = document.getElementById("registre-recherche");
   if (!target) return;
@@ -118,23 +118,31 @@
 
   // Search further back, a year at a time, until ``wanted`` results are found or every year
   // that may hold the query has been searched (``found`` is searched again if another query
-  // added years meanwhile). ``found.left``: how many such years are left, when known.
-  function enough(pagefind, query, wanted, found) {
+  // added years meanwhile). The vocabulary is asked which years may hold it once the years
+  // read so far found nothing (``dry``: the last one added no result): a query found in every
+  // year fills the page from the latest ones without it. ``found.left``: how many years that
+  // may hold the query are left, once the vocabulary was asked.
+  function enough(pagefind, query, wanted, found, dry) {
     if (found.at < added) return find(pagefind, query).then(function (again) {
-      return enough(pagefind, query, wanted, again);
+      return enough(pagefind, query, wanted, again, dry);
     });
+    var ask = !!holding[query] || dry || !found.results.length;
     if (found.results.length >= wanted && !holding[query]) return Promise.resolve(found);
-    return candidates(pagefind, query).then(function (left) {
-      found.left = left.length;
+    var next = ask ? candidates(pagefind, query) : Promise.resolve(years.slice());
+    return next.then(function (left) {
+      if (ask) found.left = left.length;
       if (found.results.length >= wanted || !left.length) return found;
       var path = left[0];
+      var before = found.results.length;
       years.splice(years.indexOf(path), 1);
       return merge(pagefind, path).then(function () {
         var year = path.match(YEAR)[1];
         if (!since || year < since) since = year;  // (two queries may merge years at once)
         added += 1;
         return find(pagefind, query);
-      }).then(function (more) { return enough(pagefind, query, wanted, more); });
+      }).then(function (more) {
+        return enough(pagefind, query, wanted, more, more.results.length === before);
+      });
     });
   }
 
