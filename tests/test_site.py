@@ -125,9 +125,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     folder = tmp_path_factory.mktemp("archive")
     content = folder / "content"
     write_archive(content, 12, 2, seed=1)
-    oldest = next(content.glob("seances/2015-*/deliberations/2015_0001.yml"))
-    text = oldest.read_text(encoding="utf-8")
-    oldest.write_text(text.replace("\nobjet: ", "\nobjet: Zorglub, ", 1), encoding="utf-8")
+    _prefix_objet(next(content.glob("seances/2015-*/deliberations/2015_0001.yml")), "Zorglub")
     build(content, folder / "site", today=TODAY)
     with serving(folder / "site") as url:
         yield url, folder / "site"
@@ -136,6 +134,24 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
 def _bundles_read(requests: list[str]) -> set[str]:
     """The Pagefind bundles (folders) a page read from."""
     return {r.split("/")[3] for r in requests if r.split("/")[3].startswith("pagefind")}
+
+
+def _search_reading(browser: Browser, url: str, query: str) -> tuple[str, list[str], set[str]]:
+    """A first search in a fresh browser context: its status, its results' links, and the
+    Pagefind bundles it read."""
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    status, hrefs = _search(page, url, query)
+    context.close()
+    return status, hrefs, _bundles_read(requests)
+
+
+def _prefix_objet(delib: Path, word: str) -> None:
+    """Put ``word`` at the start of a délibération's objet, in its YAML file."""
+    text = delib.read_text(encoding="utf-8")
+    delib.write_text(text.replace("\nobjet: ", f"\nobjet: {word}, ", 1), encoding="utf-8")
 
 
 def test_search_reads_the_latest_years_first_then_further_back(
@@ -209,15 +225,10 @@ def test_a_word_found_nowhere_reads_no_year_but_the_latest(
     """A word of no page: the latest year, the élus and the vocabulary are read, none of the
     other years."""
     url, site = archive
-    context = browser.new_context()
-    pg = context.new_page()
-    requests: list[str] = []
-    pg.on("request", lambda request: requests.append(request.url))
-    status, hrefs = _search(pg, url, "introuvable")
+    status, hrefs, read = _search_reading(browser, url, "introuvable")
     assert (status, hrefs) == ("Aucun résultat pour « introuvable ».", [])
-    assert _bundles_read(requests) == {"pagefind", "pagefind-elus", "pagefind-mots"}
+    assert read == {"pagefind", "pagefind-elus", "pagefind-mots"}
     assert len(list(site.glob("pagefind-2*"))) == 9  # the years before the latest
-    context.close()
 
 
 def test_a_word_added_to_an_old_year_is_found_through_the_vocabulary(
@@ -230,21 +241,14 @@ def test_a_word_added_to_an_old_year_is_found_through_the_vocabulary(
     write_archive(content, 4, 25, seed=2)
     out, cache = tmp_path / "site", tmp_path / "cache"
     build(content, out, today=TODAY, cache_dir=cache)
-    oldest = next(content.glob("seances/*/deliberations/2015_0001.yml"))
-    text = oldest.read_text(encoding="utf-8")
-    oldest.write_text(text.replace("\nobjet: ", "\nobjet: Zorglub, ", 1), encoding="utf-8")
+    _prefix_objet(next(content.glob("seances/*/deliberations/2015_0001.yml")), "Zorglub")
     build(content, out, today=TODAY, cache_dir=cache)
     assert (out / "pagefind-2015-modifs").is_dir()  # the year was not indexed again
     with serving(out) as url:
-        context = browser.new_context()
-        pg = context.new_page()
-        requests: list[str] = []
-        pg.on("request", lambda request: requests.append(request.url))
-        status, hrefs = _search(pg, url, "zorglub")
-        assert status == "2 résultats pour « zorglub »"
-        assert sorted(hrefs) == ["/deliberations/2015_0001/", "/seances/2015-01-12/"]
-        assert {"pagefind-mots", "pagefind-2015", "pagefind-2015-modifs"} <= _bundles_read(requests)
-        context.close()
+        status, hrefs, read = _search_reading(browser, url, "zorglub")
+    assert status == "2 résultats pour « zorglub »"
+    assert sorted(hrefs) == ["/deliberations/2015_0001/", "/seances/2015-01-12/"]
+    assert {"pagefind-mots", "pagefind-2015", "pagefind-2015-modifs"} <= read
 
 
 def test_a_word_of_a_part_of_a_large_year_reads_that_part_only(
@@ -256,24 +260,17 @@ def test_a_word_of_a_part_of_a_large_year_reads_that_part_only(
     content = tmp_path / "content"
     write_archive(content, 24, 2, seed=1)
     delib = next(content.glob("seances/2015-11-27/deliberations/*.yml"))
-    text = delib.read_text(encoding="utf-8")
-    delib.write_text(text.replace("\nobjet: ", "\nobjet: Zorglub, ", 1), encoding="utf-8")
+    _prefix_objet(delib, "Zorglub")
     build(content, tmp_path / "site", today=TODAY)
     assert {p.name for p in (tmp_path / "site").glob("pagefind-2015*")} == {
         "pagefind-2015-1",
         "pagefind-2015-2",
     }
     with serving(tmp_path / "site") as url:
-        context = browser.new_context()
-        pg = context.new_page()
-        requests: list[str] = []
-        pg.on("request", lambda request: requests.append(request.url))
-        status, hrefs = _search(pg, url, "zorglub")
-        assert status == "2 résultats pour « zorglub »"
-        assert sorted(hrefs) == [f"/deliberations/{delib.stem}/", "/seances/2015-11-27/"]
-        assert "pagefind-2015-2" in _bundles_read(requests)
-        assert "pagefind-2015-1" not in _bundles_read(requests)
-        context.close()
+        status, hrefs, read = _search_reading(browser, url, "zorglub")
+    assert status == "2 résultats pour « zorglub »"
+    assert sorted(hrefs) == [f"/deliberations/{delib.stem}/", "/seances/2015-11-27/"]
+    assert "pagefind-2015-2" in read and "pagefind-2015-1" not in read
 
 
 def _search(page: Page, url: str, query: str) -> tuple[str, list[str]]:
