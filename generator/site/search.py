@@ -45,6 +45,7 @@ MODIFS = "registre-modifs.json"
 #: The group of the vocabulary's pages (``index_vocabulary``).
 VOCABULARY = "mots"
 
+#: Stripped around the vocabulary's words (Pagefind reads « (budget) » as « budget »).
 PUNCTUATION = string.punctuation + "«»‹›“”‘’…–—"
 
 
