@@ -126,7 +126,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
     content = folder / "content"
     write_archive(content, 12, 2, seed=1)
     _prefix_objet(next(content.glob("seances/2015-*/deliberations/2015_0001.yml")), "Zorglub")
-    build(content, folder / "site", today=TODAY)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pages_module, "PRIMARY_PAGES", 3)  # each year a bundle of its own
+        build(content, folder / "site", today=TODAY)
     with serving(folder / "site") as url:
         yield url, folder / "site"
 
@@ -232,11 +234,12 @@ def test_a_word_found_nowhere_reads_no_year_but_the_latest(
 
 
 def test_a_word_added_to_an_old_year_is_found_through_the_vocabulary(
-    browser: Browser, tmp_path: Path
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An edit in an old year: its changed page is indexed alone (an overlay beside the
     year's bundle), the vocabulary's page for that year takes the overlay's words, and a
     search for the new word reads that year."""
+    monkeypatch.setattr(pages_module, "PRIMARY_PAGES", 26)  # the latest year alone
     content = tmp_path / "content"
     write_archive(content, 4, 25, seed=2)
     out, cache = tmp_path / "site", tmp_path / "cache"
@@ -257,6 +260,7 @@ def test_a_word_of_a_part_of_a_large_year_reads_that_part_only(
     """A large year is indexed in parts (``GROUP_PAGES``): the search page reaches back
     through them like through years, and reads only the part that holds the word."""
     monkeypatch.setattr(pages_module, "GROUP_PAGES", 7)
+    monkeypatch.setattr(pages_module, "PRIMARY_PAGES", 6)  # the latest year alone
     content = tmp_path / "content"
     write_archive(content, 24, 2, seed=1)
     delib = next(content.glob("seances/2015-11-27/deliberations/*.yml"))

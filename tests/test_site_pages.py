@@ -127,6 +127,7 @@ def test_a_large_year_is_indexed_in_parts_of_whole_seances(
     ``GROUP_PAGES`` pages is split, séance by séance in date order, into parts of about the
     same size; the latest year, which every search reads first, stays whole."""
     monkeypatch.setattr(pages_module, "GROUP_PAGES", 5)
+    monkeypatch.setattr(pages_module, "PRIMARY_PAGES", 6)  # the latest year alone
     write_archive(tmp_path / "content", 24, 2, seed=1)  # two or three séances a year
     result = check(tmp_path / "content", today=TODAY)
     assert result.project is not None
@@ -138,3 +139,23 @@ def test_a_large_year_is_indexed_in_parts_of_whole_seances(
     pages = project_to_pages(result.project, list)
     delib = next(p for p in pages if p.path == "deliberations/2015_0005.md")
     assert delib.search_group == "2015-2"
+
+
+def test_the_latest_year_takes_the_small_years_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every search reads the latest year's group first: it takes the years before it while
+    they all hold at most ``PRIMARY_PAGES`` pages, so that a first page of results fills."""
+    monkeypatch.setattr(pages_module, "PRIMARY_PAGES", 12)
+    write_archive(tmp_path / "content", 24, 2, seed=1)  # 2025 and 2026: six pages each
+    result = check(tmp_path / "content", today=TODAY)
+    assert result.project is not None
+    groups = seances_to_groups(result.project.seances)
+    assert {groups[d] for d in ("2025-02-10", "2025-09-14", "2026-03-16", "2026-10-16")} == {
+        "2025_2026"
+    }
+    assert groups["2024-03-25"] == "2024"
+    pages = project_to_pages(result.project, list)
+    recherche = next(p for p in pages if p.path == "recherche.md").text()
+    assert 'data-annee="2025"' in recherche
+    assert "pagefind-2024/" in recherche and "2025_2026" not in recherche

@@ -641,34 +641,57 @@ def donnees_page(project: Project) -> Page:
     return Page("donnees.md", "Données ouvertes", "\n\n".join(body) + "\n", search_group=None)
 
 
-#: A year of more pages than this is indexed for the search in parts of about as many pages:
-#: Pagefind holds all of a bundle's words while indexing it (~0.3 KB a word), and two years
-#: of 1,000 délibérations indexed at once beside the build took it past 1 GB.
+#: A year of more pages than this, but the latest, is indexed for the search in parts of about
+#: as many: Pagefind holds all of a group's words while indexing it (~0.3 KB a word), and two
+#: years of 1,000 délibérations indexed at once beside the build took it past 1 GB.
 GROUP_PAGES = 600
+
+#: The primary search group, which every search reads first, takes the years before the
+#: latest while it holds at most this many pages: a small latest year alone could not fill a
+#: first page of results, and the search would read further back, a chunk of index per word.
+PRIMARY_PAGES = 600
+
+
+def _year_parts(year: int, items: Sequence[SeanceFiles], sizes: Sequence[int]) -> dict[str, str]:
+    """A large year's séances in parts of about the same size, whole séances in date order
+    (``2024-1``, ``2024-2``…), as few as keep them under about ``GROUP_PAGES`` pages."""
+    total = sum(sizes)
+    parts = -(-total // GROUP_PAGES)  # rounded up
+    groups, start = {}, 0
+    for files, size in zip(items, sizes, strict=True):
+        groups[files.dossier] = f"{year}-{1 + start * parts // total}"
+        start += size
+    return groups
 
 
 def seances_to_groups(seances: Sequence[SeanceFiles]) -> dict[str, str]:
-    """The search group of each séance's pages (by dossier): its year, or, for a year of more
-    than ``GROUP_PAGES`` pages, the year and a part (``2024-1``, ``2024-2``…): as few parts
-    as keep them under about ``GROUP_PAGES`` pages, of about the same size, each whole
-    séances in date order. The latest year stays whole: it is the search's primary bundle,
-    read by every search, and a part of it would hold too few pages to fill a first page of
-    results (the search would then read further back, a chunk of index per word each time)."""
+    """The search group of each séance's pages (by dossier): its year (``2024``); for the
+    latest year, the primary group, with the years before it up to ``PRIMARY_PAGES`` pages
+    (``2020_2026``); for an earlier year of more than ``GROUP_PAGES`` pages, a part of it
+    (``_year_parts``)."""
     by_year: dict[int, list[SeanceFiles]] = defaultdict(list)
     for files in sorted(seances, key=lambda f: f.seance.date):
         by_year[files.seance.date.year].append(files)
+    sizes = {
+        year: [1 + len(f.deliberations) for f in items]  # the séance's page, its délibérations'
+        for year, items in by_year.items()
+    }
+    years = sorted(by_year, reverse=True)
+    primary, total = years[:1], sum(sizes[years[0]]) if years else 0
+    for year in years[1:]:
+        total += sum(sizes[year])
+        if total > PRIMARY_PAGES:
+            break
+        primary.append(year)
     groups: dict[str, str] = {}
     for year, items in by_year.items():
-        sizes = [1 + len(f.deliberations) for f in items]  # the séance's page, its délibérations'
-        total = sum(sizes)
-        parts = -(-total // GROUP_PAGES)  # rounded up
-        if parts == 1 or year == max(by_year):
+        if year in primary:
+            name = str(year) if len(primary) == 1 else f"{primary[-1]}_{primary[0]}"
+            groups.update((f.dossier, name) for f in items)
+        elif sum(sizes[year]) > GROUP_PAGES:
+            groups.update(_year_parts(year, items, sizes[year]))
+        else:
             groups.update((f.dossier, str(year)) for f in items)
-            continue
-        start = 0
-        for files, size in zip(items, sizes, strict=True):
-            groups[files.dossier] = f"{year}-{1 + start * parts // total}"
-            start += size
     return groups
 
 
@@ -733,7 +756,7 @@ def project_to_pages(
             "Rechercher",
             "# Rechercher\n\n"
             f'<div id="registre-recherche" class="registre-recherche" data-index="{merged}"'
-            f' data-annee="{primary.split("-")[0]}"></div>\n',
+            f' data-annee="{primary[:4]}"></div>\n',  # the group's first year
             search_group=None,
         )
     )

@@ -1,8 +1,9 @@
 // The search page: a small interface on Pagefind's own API (pagefind.js, served by the site
 // itself, no CDN), in the theme's look. Pagefind and its index load only when this page is
 // opened, and only the index fragments a query needs. The index is one bundle per year (a
-// large earlier year's in parts), and one for the élus. The latest year's is the primary one
-// (pagefind/); data-index lists the others, the most recent first, and the élus.
+// large earlier year's in parts), and one for the élus. The primary one (pagefind/) is the
+// latest year's, with the years before it when they are small; data-index lists the others,
+// the most recent first, and the élus.
 // A query searches the élus and the latest year, and reaches further back, a year at a time,
 // only while fewer results than the page shows have been found: every bundle searched costs
 // one index chunk per word, so searching the whole archive at once would load ten times what
