@@ -31,7 +31,7 @@ from generator.render.outputs import store_for
 from generator.render.pdf import Linked
 from generator.site import build as site_build
 from generator.site.pages import Page
-from generator.site.render import linked_files, nav_to_paths
+from generator.site.render import linked_files, nav_to_paths, pages_to_know
 from generator.site.search import page_to_dest
 
 
@@ -127,7 +127,7 @@ def dirty_files(
     reload, for the four pages an edit changes."""
     render = {p.path for p in pages if p.path in written or page_to_dest(p.path) not in published}
     texts = [(p.path, p.body) for p in pages if p.path in render]
-    wanted = render | nav | set(linked_files(texts, [p.path for p in pages]))
+    wanted = pages_to_know(texts, [p.path for p in pages], nav)
     linked = set(linked_files(texts, documents))
     return (
         [p for p in pages if p.path in wanted],

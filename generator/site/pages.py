@@ -160,9 +160,9 @@ def deliberation_page(
     files: SeanceFiles,
     d: Deliberation,
     presence: SeancePresence,
-    group: str | None = None,
+    group: str,
 ) -> Page:
-    """A délibération's page, in the search group ``group`` (its year by default)."""
+    """A délibération's page, in the search group ``group`` (``seances_to_groups``)."""
     membres = data.membres
     here = deliberation_path(d)
     e: Extrait = deliberation_to_extrait(data.project, files, d, "", presence)
@@ -254,7 +254,7 @@ def deliberation_page(
         "\n\n".join(p for p in parts if p) + "\n",
         description=d.objet.strip()[:300],
         tags=(MATIERES_NIVEAU_1.get(theme_of(d), theme_of(d)), str(files.seance.date.year)),
-        search_group=group or str(files.seance.date.year),
+        search_group=group,
     )
 
 
@@ -283,9 +283,7 @@ def _presence_words(
     return " ; ".join(words)
 
 
-def seance_page(
-    data: SiteData, files: SeanceFiles, presence: SeancePresence, group: str | None = None
-) -> Page:
+def seance_page(data: SiteData, files: SeanceFiles, presence: SeancePresence, group: str) -> Page:
     s = files.seance
     membres = data.membres
     here = seance_path(files)
@@ -354,9 +352,7 @@ def seance_page(
         )
     )
     year = str(s.date.year)
-    return Page(
-        here, liste.seance, "\n\n".join(parts) + "\n", tags=(year,), search_group=group or year
-    )
+    return Page(here, liste.seance, "\n\n".join(parts) + "\n", tags=(year,), search_group=group)
 
 
 @dataclass

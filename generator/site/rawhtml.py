@@ -19,14 +19,10 @@ import re
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-_OPENING = re.compile(r"<(div|p|table|ul|ol|section)[\s>]")
-
-
-def _tags(name: str) -> re.Pattern[str]:
-    return re.compile(rf"<(/?){name}[\s>]")
-
-
-_TAGS = {name: _tags(name) for name in ("div", "p", "table", "ul", "ol", "section")}
+#: The block elements a raw HTML block of the pages starts with.
+_BLOCKS = ("div", "p", "table", "ul", "ol", "section")
+_OPENING = re.compile(rf"<({'|'.join(_BLOCKS)})[\s>]")
+_TAGS = {name: re.compile(rf"<(/?){name}[\s>]") for name in _BLOCKS}
 
 
 def block_end(lines: list[str], start: int, name: str) -> int | None:

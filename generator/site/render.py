@@ -108,6 +108,14 @@ def nav_to_paths(nav: object) -> set[str]:
     return set()
 
 
+def pages_to_know(
+    render: Sequence[tuple[str, str]], pages: Sequence[str], nav: set[str]
+) -> set[str]:
+    """The pages a build of some pages (``render``: path, Markdown) must know of the site's
+    ``pages``: those it renders, those their links point to, and the navigation's (``nav``)."""
+    return {path for path, _ in render} | nav | set(linked_files(render, pages))
+
+
 def _files(job: RenderJob, config: MkDocsConfig) -> tuple[Files, dict[str, File]]:
     files = get_files(config)
     if job.statics:  # the theme's assets (listing them walks its thousands of icons: 0.2 s)
@@ -116,8 +124,7 @@ def _files(job: RenderJob, config: MkDocsConfig) -> tuple[Files, dict[str, File]
     generated = {}
     pages = job.pages
     if not job.statics:
-        wanted = {path for path, _ in job.render} | nav_to_paths(config.nav)
-        wanted.update(linked_files(job.render, job.pages))
+        wanted = pages_to_know(job.render, job.pages, nav_to_paths(config.nav))
         pages = tuple(path for path in job.pages if path in wanted)
     for path in pages:
         file = File(path, None, config.site_dir, config.use_directory_urls)

@@ -63,6 +63,8 @@ class Bundle:
     overlay: Path | None = None
     #: The base's results that those pages (or pages since removed) replace: Pagefind's ids.
     stale: tuple[str, ...] = ()
+    #: The ids of the results the search page shows, the base's and the overlay's.
+    shown: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -240,7 +242,10 @@ def index_search(
             bundles[group] = Bundle(full[group])
             del made[group]
         run([(groups[g], full[g]) for g in again])
-    bundles = {g: Bundle(b.base, b.overlay, tuple(sorted(hidden[g]))) for g, b in bundles.items()}
+    bundles = {
+        g: Bundle(b.base, b.overlay, tuple(sorted(hidden[g])), frozenset(live[g]))
+        for g, b in bundles.items()
+    }
     write_text(bases_file, json.dumps({g: b.base.name for g, b in bundles.items()}))
     used = {bases_file}
     for b in bundles.values():
@@ -268,15 +273,6 @@ def words_to_page(group: str, words: set[str]) -> str:
         f'<!doctype html>\n<html lang="fr"><head><meta charset="utf-8"><title>{group}</title>'
         f"</head>\n<body><main data-pagefind-body><p>{text}</p></main></body></html>\n"
     )
-
-
-def _live_ids(bundle: Bundle) -> tuple[set[str], set[str]]:
-    """The ids of a bundle's pages the search page shows, and of those it hides."""
-    base = _Base.load(bundle.base)
-    ids = set(base.fragments.values()) if base is not None else set()
-    if bundle.overlay is not None:
-        ids |= set(bundle_to_fragments(bundle.overlay).values())
-    return ids - set(bundle.stale), set(bundle.stale)
 
 
 def index_vocabulary(
@@ -330,14 +326,13 @@ def index_vocabulary(
         reindex_share=reindex_share,
     )[VOCABULARY]
     by_url = {page_to_url(f"{VOCABULARY}/{g}.md"): g for g in years}
-    found = bundle_to_fragments(bundle.base)
+    base = _Base.load(bundle.base)
+    found = dict(base.fragments) if base is not None else {}
     if bundle.overlay is not None:
         found |= bundle_to_fragments(bundle.overlay)
-    live, hidden = _live_ids(bundle)
-    groups = {ident: by_url[url] for url, ident in found.items() if ident in live}
-    others = [_live_ids(b) for b in bundles.values()]
-    shown = set().union(*(ids for ids, _ in others))
-    stale = set().union(*(ids for _, ids in others))
-    if live & (shown | stale) or hidden & shown:
+    groups = {ident: by_url[url] for url, ident in found.items() if ident in bundle.shown}
+    shown = set().union(*(b.shown for b in bundles.values()))
+    stale = set().union(*(b.stale for b in bundles.values()))
+    if bundle.shown & (shown | stale) or set(bundle.stale) & shown:
         return None
     return Vocabulary(bundle, groups)
