@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 BASE = FIXTURES / "base"
 EXTRAITS = FIXTURES / "extraits"
-SHARED = ROOT.parent / "shared" / "reference"
+#: Third-party reference documents, kept in the repository (see its SOURCES.md).
+REFERENCE = ROOT / "tests" / "reference"
 #: The date the tests run "on", so that date rules do not depend on the calendar.
 TODAY = dt.date(2026, 11, 22)
 

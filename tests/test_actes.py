@@ -25,13 +25,13 @@ from generator.export.actes import (
 )
 from generator.model import Project
 from generator.project import build, check, official_dir
-from tests.conftest import CONTENT_STATE, ROOT, SHARED, TODAY
+from tests.conftest import CONTENT_STATE, ROOT, REFERENCE, TODAY
 
 SAMPLE = ROOT / "content"
 #: The transmission settings used when the sample does not carry its own ``actes`` block.
 ACTES_BLOCK = "\nactes:\n  email_retour: assemblees@val-amour.test\n  tdt: SIC\n"
 NATURES = {1: "DE", 2: "AR", 3: "AI", 4: "CC", 5: "BF", 6: "AU"}
-REAL = SHARED / "actes" / "exemple-SIC-EACT--210600730--20180115-1.tar.gz"
+REAL = REFERENCE / "actes" / "exemple-SIC-EACT--210600730--20180115-1.tar.gz"
 
 
 def sample_copy(target: Path) -> Path:
@@ -115,7 +115,7 @@ def sample_bundles(
 
 def test_the_packaged_schemas_are_the_reference_ones() -> None:
     for name in ("actesv1_1.xsd", "siret.xsd", "insee-commun.xsd"):
-        assert (HERE / "xsd" / name).read_bytes() == (SHARED / "actes" / name).read_bytes()
+        assert (HERE / "xsd" / name).read_bytes() == (REFERENCE / "actes" / name).read_bytes()
 
 
 def test_sample_bundles_validate_against_the_xsd_and_unpack_to_the_right_names(
@@ -124,7 +124,7 @@ def test_sample_bundles_validate_against_the_xsd_and_unpack_to_the_right_names(
     project, paths = sample_bundles
     c = project.collectivite
     assert c.actes is not None
-    schema = etree.XMLSchema(etree.parse(str(SHARED / "actes" / "actesv1_1.xsd")))
+    schema = etree.XMLSchema(etree.parse(str(REFERENCE / "actes" / "actesv1_1.xsd")))
     pending = [(s, d) for s in project.seances for d in s.deliberations if d.prefecture is None]
     assert len(paths) == len(pending) > 0
     prefix = f"{c.actes.tdt}-" if c.actes.tdt else ""

@@ -17,18 +17,18 @@ from distributed import Client, LocalCluster
 
 from generator.ingest import FileReport, check_pdfs, reports_to_json
 from generator.ingest.cluster import check_pdfs_on_cluster
-from tests.conftest import SHARED, run_cli
+from tests.conftest import REFERENCE, run_cli
 
 #: Coherent and incoherent extracts, deliberations from other software, two scans.
 SAMPLE = [
-    SHARED / "extraits" / "000_07502a19c6daf1fa.pdf",
-    SHARED / "extraits" / "004_465084a1f6b77f0d.pdf",
-    SHARED / "corpus" / "bourg-en-bresse_delib_2016-02-01_n2016-02-16.pdf",
-    SHARED / "corpus" / "montpellier_delib_2014-04-24_n2014-155.pdf",
-    SHARED / "corpus" / "flaux_pv_cm_2023-12-15_SCANNED-with-stamp-text.pdf",
-    SHARED / "corpus" / "putanges-le-lac_pv_cm_2024-03-25_SCANNED.pdf",
+    REFERENCE / "extraits" / "000_07502a19c6daf1fa.pdf",
+    REFERENCE / "extraits" / "004_465084a1f6b77f0d.pdf",
+    REFERENCE / "corpus" / "bourg-en-bresse_delib_2016-02-01_n2016-02-16.pdf",
+    REFERENCE / "corpus" / "montpellier_delib_2014-04-24_n2014-155.pdf",
+    REFERENCE / "corpus" / "flaux_pv_cm_2023-12-15_SCANNED-with-stamp-text.pdf",
+    REFERENCE / "corpus" / "putanges-le-lac_pv_cm_2024-03-25_SCANNED.pdf",
 ]
-LONG = SHARED / "corpus" / "lannion_pv_cm_2020-06-08.pdf"
+LONG = REFERENCE / "corpus" / "lannion_pv_cm_2020-06-08.pdf"
 
 
 @pytest.fixture(scope="module")

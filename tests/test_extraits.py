@@ -1,4 +1,4 @@
-"""The three real extracts of ../shared/reference/extraits, written faithfully as YAML."""
+"""The three real extracts of tests/reference/extraits, written faithfully as YAML."""
 
 from __future__ import annotations
 

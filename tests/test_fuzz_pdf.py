@@ -28,14 +28,14 @@ from generator.ingest.report import FileReport
 from generator.ingest.sections import parse_document
 from generator.ingest.text import Line, PdfText, Segment, TextSettings, page_chars_to_lines
 from generator.ingest.text import read_pdf as read_lines
-from tests.conftest import SHARED
+from tests.conftest import REFERENCE
 
 SOURCES = [
-    SHARED / "extraits" / "000_07502a19c6daf1fa.pdf",  # Grand Besançon: side column, bounds
-    SHARED / "extraits" / "002_91caae8e95b269c5.pdf",  # Givors
-    SHARED / "extraits" / "004_465084a1f6b77f0d.pdf",  # Dole
-    SHARED / "corpus" / "montpellier_delib_2014-04-24_n2014-155.pdf",
-    SHARED / "corpus" / "pierrefonds_cr_cm_2016-04-04.pdf",  # a compte rendu, many items
+    REFERENCE / "extraits" / "000_07502a19c6daf1fa.pdf",  # Grand Besançon: side column, bounds
+    REFERENCE / "extraits" / "002_91caae8e95b269c5.pdf",  # Givors
+    REFERENCE / "extraits" / "004_465084a1f6b77f0d.pdf",  # Dole
+    REFERENCE / "corpus" / "montpellier_delib_2014-04-24_n2014-155.pdf",
+    REFERENCE / "corpus" / "pierrefonds_cr_cm_2016-04-04.pdf",  # a compte rendu, many items
 ]
 STATUSES = {"ok", "incoherent", "no_text_layer", "unreadable", "not_a_deliberation"}
 #: what check_pdf says when an exception escaped the reader or the parser (a bug)

@@ -27,7 +27,7 @@ from generator.load import load_project
 from generator.model import Prefecture
 from generator.project import check
 from generator.render.context import deliberation_to_extrait
-from tests.conftest import ROOT, SHARED, TODAY
+from tests.conftest import ROOT, REFERENCE, TODAY
 from tests.test_actes import sample_copy
 
 NUMERO = "2024_014"
@@ -162,7 +162,7 @@ def test_an_anomaly_is_recorded_then_cleared_by_the_acknowledgement(
 
 def test_the_real_examples_are_read() -> None:
     [ar] = xml_to_reponses(
-        (SHARED / "actes" / "exemple-ARActe-006-210600235-20180522-684-AI-1-2.xml").read_bytes()
+        (REFERENCE / "actes" / "exemple-ARActe-006-210600235-20180522-684-AI-1-2.xml").read_bytes()
     )
     assert (ar.kind, ar.numero, ar.siren, ar.identifiant) == (
         "accuse",
@@ -172,7 +172,7 @@ def test_the_real_examples_are_read() -> None:
     )
     assert str(ar.date) == "2018-05-28" and str(ar.date_acte) == "2018-05-22"
     [ano] = xml_to_reponses(
-        (SHARED / "actes" / "exemple-ANO_EACT--214400152--20180925-1.xml").read_bytes()
+        (REFERENCE / "actes" / "exemple-ANO_EACT--214400152--20180925-1.xml").read_bytes()
     )
     assert (ano.kind, ano.numero, ano.siren, ano.nature) == ("anomalie", "4365", "214400152", "999")
     assert ano.detail.startswith("ODT-VERIF-17")
@@ -190,7 +190,7 @@ def test_answers_for_another_collectivite_or_act_are_refused(
     tmp_path: Path, sent: tuple[bytes, bytes]
 ) -> None:
     content = sample_copy(tmp_path / "content")
-    real = SHARED / "actes" / "exemple-ARActe-006-210600235-20180522-684-AI-1-2.xml"
+    real = REFERENCE / "actes" / "exemple-ARActe-006-210600235-20180522-684-AI-1-2.xml"
     [message] = _refused(content, real)
     assert message.startswith("T621 ce message concerne le SIREN 210600235")
     other = tmp_path / "autre.xml"

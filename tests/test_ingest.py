@@ -15,10 +15,10 @@ from generator.ingest.check import text_to_report
 from generator.ingest.numbers import fold, replace_number_words
 from generator.ingest.text import PdfText, TextSettings, read_pdf
 from generator.ingest.votes import find_vote
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, REFERENCE
 
 EXPECTED = ROOT / "tests" / "expected" / "ingest"
-DOCS = {p.stem: p for d in ("extraits", "corpus") for p in (SHARED / d).glob("*.pdf")}
+DOCS = {p.stem: p for d in ("extraits", "corpus") for p in (REFERENCE / d).glob("*.pdf")}
 
 
 def _leaves(value: Any, where: str) -> list[tuple[str, Any]]:

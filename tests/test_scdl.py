@@ -40,7 +40,7 @@ from generator.export.scdl import (
 from generator.model import Deliberation, Membre, Project, SeanceFiles
 from generator.project import check
 from tests.bench.synth import write_archive
-from tests.conftest import ROOT, SHARED, TODAY
+from tests.conftest import ROOT, REFERENCE, TODAY
 from tests.test_actes import sample_copy
 
 COLUMNS = [
@@ -86,7 +86,7 @@ def rows_of(path: Path) -> list[dict[str, str]]:
 
 
 def test_the_packaged_schema_is_the_reference_one() -> None:
-    assert SCHEMA.read_bytes() == (SHARED / "scdl" / "schema.json").read_bytes()
+    assert SCHEMA.read_bytes() == (REFERENCE / "scdl" / "schema.json").read_bytes()
     assert "path" not in scdl_descriptor()
 
 

@@ -18,11 +18,11 @@ from generator.ingest import check_pdfs
 from generator.ingest.check import expand_paths
 from generator.ingest.cluster import check_pdfs_on_cluster
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"  # tests/reference
 
 
 def main() -> None:
-    dirs = [SHARED / "corpus", SHARED / "extraits"]
+    dirs = [REFERENCE / "corpus", REFERENCE / "extraits"]
     files = expand_paths(dirs)
     start = time.perf_counter()
     reports = check_pdfs(dirs, workers=2)
