@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check golden bench clean
+.PHONY: site test check serve apercu golden bench clean
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 CHROMIUM := /usr/bin/chromium
@@ -23,6 +23,16 @@ site: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/registre check
+
+# The built site as a citizen sees it (search included: Pagefind needs HTTP, not file://).
+PORT ?= 8000
+serve: site
+	@echo "Site : http://127.0.0.1:$(PORT)/  (Ctrl+C pour arrêter)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory site $(PORT)
+
+# The live preview while editing content/ (reloads on save; no search).
+apercu: $(STAMP)
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:$(PORT)
 
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium

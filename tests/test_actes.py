@@ -25,7 +25,7 @@ from generator.export.actes import (
 )
 from generator.model import Project
 from generator.project import build, check, official_dir
-from tests.conftest import CONTENT_STATE, ROOT, REFERENCE, TODAY
+from tests.conftest import CONTENT_STATE, REFERENCE, ROOT, TODAY
 
 SAMPLE = ROOT / "content"
 #: The transmission settings used when the sample does not carry its own ``actes`` block.

@@ -27,7 +27,7 @@ from generator.load import load_project
 from generator.model import Prefecture
 from generator.project import check
 from generator.render.context import deliberation_to_extrait
-from tests.conftest import ROOT, REFERENCE, TODAY
+from tests.conftest import REFERENCE, ROOT, TODAY
 from tests.test_actes import sample_copy
 
 NUMERO = "2024_014"

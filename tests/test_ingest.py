@@ -15,7 +15,7 @@ from generator.ingest.check import text_to_report
 from generator.ingest.numbers import fold, replace_number_words
 from generator.ingest.text import PdfText, TextSettings, read_pdf
 from generator.ingest.votes import find_vote
-from tests.conftest import ROOT, REFERENCE
+from tests.conftest import REFERENCE, ROOT
 
 EXPECTED = ROOT / "tests" / "expected" / "ingest"
 DOCS = {p.stem: p for d in ("extraits", "corpus") for p in (REFERENCE / d).glob("*.pdf")}

@@ -40,7 +40,7 @@ from generator.export.scdl import (
 from generator.model import Deliberation, Membre, Project, SeanceFiles
 from generator.project import check
 from tests.bench.synth import write_archive
-from tests.conftest import ROOT, REFERENCE, TODAY
+from tests.conftest import REFERENCE, ROOT, TODAY
 from tests.test_actes import sample_copy
 
 COLUMNS = [
