@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve apercu golden bench clean
+.PHONY: site test check serve apercu ocr-engine golden bench clean
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 CHROMIUM := /usr/bin/chromium
@@ -40,7 +40,12 @@ $(CHROMIUM):
 $(SOFFICE):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui
 
-test: $(STAMP) $(CHROMIUM) $(SOFFICE)
+# OCR of scanned PDFs (check-pdf, import-pdf): Debian's Tesseract and its French model.
+ocr-engine:
+	@tesseract --list-langs 2>/dev/null | grep -qx fra || (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-fra)
+
+test: $(STAMP) $(CHROMIUM) $(SOFFICE) ocr-engine
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -54,12 +59,13 @@ golden: $(STAMP)
 /usr/bin/pdftotext:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
 
-bench: $(STAMP) /usr/bin/pdftotext $(CHROMIUM)
+bench: $(STAMP) /usr/bin/pdftotext $(CHROMIUM) ocr-engine
 	$(BIN)/python tests/bench/bench_check.py
 	$(BIN)/python tests/bench/bench_render.py
 	$(BIN)/python tests/bench/bench_site.py
 	$(BIN)/python tests/bench/bench_build.py
 	$(BIN)/python -m tests.bench.bench_ingest
+	$(BIN)/python -m tests.bench.bench_ocr
 
 clean:
 	rm -rf site .registre-cache

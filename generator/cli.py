@@ -20,6 +20,7 @@ from generator.export.opendata import export_json
 from generator.export.scdl import export_scdl
 from generator.ingest import check_pdfs, exit_code, import_pdf, reports_to_json, reports_to_text
 from generator.ingest.cluster import ClusterError, check_pdfs_on_cluster
+from generator.ingest.ocr import MODES, OcrSettings, default_cache
 from generator.jsonschema import write_schemas
 from generator.load import load_project
 from generator.project import (
@@ -45,6 +46,26 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ") from None
+
+
+def ocr_options(cmd: argparse.ArgumentParser) -> None:
+    """``--ocr`` and ``--no-cache`` of the commands that read PDFs."""
+    cmd.add_argument(
+        "--ocr",
+        choices=MODES,
+        default="auto",
+        help="reconnaissance de caractères des pages scannées : auto (pages sans texte, ou "
+        "dont le texte n'est qu'un tampon), always (toutes), never (aucune) ; défaut : auto",
+    )
+    cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="relit par OCR les pages déjà lues (gardées sinon dans ~/.cache/registre/ocr)",
+    )
+
+
+def ocr_settings(args: argparse.Namespace) -> OcrSettings:
+    return OcrSettings(mode=args.ocr, cache=None if args.no_cache else default_cache())
 
 
 def parser() -> argparse.ArgumentParser:
@@ -108,9 +129,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="tcp://MACHINE:PORT",
         help="lit les fichiers sur les nœuds d'une grappe de calcul Dask, via son planificateur",
     )
+    ocr_options(cp)
     ip = sub.add_parser("import-pdf", help="écrit une séance lue dans un PDF en brouillons YAML")
     ip.add_argument("pdf", type=Path)
     ip.add_argument("--to", type=Path, default=Path("content"), dest="content")
+    ocr_options(ip)
 
     e = sub.add_parser("export", help="transmission @CTES ou données ouvertes")
     exports = e.add_subparsers(dest="kind", required=True, metavar="TYPE")
@@ -189,17 +212,21 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "check-pdf":
         if args.scheduler:
             try:
-                reports = check_pdfs_on_cluster(args.paths, args.scheduler, timeout=args.timeout)
+                reports = check_pdfs_on_cluster(
+                    args.paths, args.scheduler, timeout=args.timeout, ocr=ocr_settings(args)
+                )
             except ClusterError as exc:
                 raise UserError(str(exc)) from exc
         else:
-            reports = check_pdfs(args.paths, workers=args.workers, timeout=args.timeout)
+            reports = check_pdfs(
+                args.paths, workers=args.workers, timeout=args.timeout, ocr=ocr_settings(args)
+            )
         sys.stdout.write(reports_to_json(reports) if args.json else reports_to_text(reports))
         return exit_code(reports)
     _require_content(args.content)
     if args.command == "import-pdf":
         try:
-            written = import_pdf(args.pdf, args.content)
+            written = import_pdf(args.pdf, args.content, ocr_settings(args))
         except ValueError as exc:
             raise UserError(str(exc)) from exc
         for path in written:

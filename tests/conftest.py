@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -52,3 +54,18 @@ def base_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(BASE, target)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache folder (``XDG_CACHE_HOME``: the pages read by OCR) while the tests run:
+    a folder of the session, shared by its reading processes and Dask workers, never the
+    ``~/.cache`` of whoever runs the tests."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before

@@ -17,6 +17,7 @@ from distributed import Client, LocalCluster
 
 from generator.ingest import FileReport, check_pdfs, reports_to_json
 from generator.ingest.cluster import check_pdfs_on_cluster
+from generator.ingest.ocr import OcrSettings, default_cache
 from tests.conftest import REFERENCE, run_cli
 
 #: Coherent and incoherent extracts, deliberations from other software, two scans.
@@ -56,24 +57,25 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def local(batch: Path) -> list[FileReport]:
-    """The reports of the local pool, the reference."""
-    return check_pdfs([batch], workers=2)
+    """The reports of the local pool, the reference (its scans read by OCR, kept in the
+    session's cache: the cluster's workers, on this machine, read them from there)."""
+    return check_pdfs([batch], workers=2, ocr=OcrSettings(cache=default_cache()))
 
 
 def test_same_reports_as_the_local_pool(
     scheduler: str, batch: Path, local: list[FileReport]
 ) -> None:
-    remote = check_pdfs_on_cluster([batch], scheduler)
+    remote = check_pdfs_on_cluster([batch], scheduler, ocr=OcrSettings(cache=default_cache()))
     assert remote == local
     assert reports_to_json(remote) == reports_to_json(local)
     assert [r.status for r in remote] == [
         "incoherent",
         "ok",
         "ok",
-        "no_text_layer",
+        "ocr",
         "ok",
         "unreadable",
-        "no_text_layer",
+        "ocr",
         "unreadable",
     ]
 

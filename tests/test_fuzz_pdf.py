@@ -37,7 +37,7 @@ SOURCES = [
     REFERENCE / "corpus" / "montpellier_delib_2014-04-24_n2014-155.pdf",
     REFERENCE / "corpus" / "pierrefonds_cr_cm_2016-04-04.pdf",  # a compte rendu, many items
 ]
-STATUSES = {"ok", "incoherent", "no_text_layer", "unreadable", "not_a_deliberation"}
+STATUSES = {"ok", "ocr", "incoherent", "no_text_layer", "unreadable", "not_a_deliberation"}
 #: what check_pdf says when an exception escaped the reader or the parser (a bug)
 INTERNAL = ("erreur de lecture (", "erreur d'analyse (")
 FUZZ = settings(

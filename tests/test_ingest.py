@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 from generator.ingest import check_pdf, check_pdfs, exit_code, reports_to_json, reports_to_text
 from generator.ingest.check import text_to_report
 from generator.ingest.numbers import fold, replace_number_words
+from generator.ingest.ocr import OcrSettings
 from generator.ingest.text import PdfText, TextSettings, read_pdf
 from generator.ingest.votes import find_vote
 from tests.conftest import REFERENCE, ROOT
@@ -84,14 +85,17 @@ def test_besancon_explanation_names_the_bounds() -> None:
     assert "INCOHÉRENT" in reports_to_text([report])
 
 
-def test_scans_have_no_text_layer() -> None:
+def test_scans_are_reported_without_text_under_ocr_never() -> None:
     for stem in (
         "putanges-le-lac_pv_cm_2024-03-25_SCANNED",
         "flaux_pv_cm_2023-12-15_SCANNED-with-stamp-text",
     ):
-        report = check_pdf(DOCS[stem])
+        report = check_pdf(DOCS[stem], ocr=OcrSettings(mode="never"))
         assert report.status == "no_text_layer"
-        assert report.message is not None and "OCR" in report.message
+        assert report.message is not None
+        assert report.message.endswith(
+            "reconnaissance de caractères (OCR) désactivée par --ocr never"
+        )
 
 
 BAD = ROOT / "tests" / "fixtures" / "ingest-bad"
@@ -162,7 +166,7 @@ BAD_REPORTS = {
     "image.pdf": (
         "no_text_layer",
         "3 page(s) lue(s), 0 lettres seulement : document scanné sans couche texte ; la "
-        "reconnaissance de caractères (OCR) n'est pas prise en charge",
+        "reconnaissance de caractères (OCR) n'y a pas lu de texte",
     ),
     # tests/fixtures/ingest-bad (README.md there says how they were made)
     "chiffre-aes256.pdf": ("unreadable", "PDF chiffré : mot de passe requis"),

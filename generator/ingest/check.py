@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import resource
 import socket
@@ -12,36 +13,63 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from generator.ingest.crosscheck import crosscheck
-from generator.ingest.report import DelibReport, FileReport
+from generator.ingest.ocr import INSTALL_HINT, OcrSettings, ocr_pdf
+from generator.ingest.report import DelibReport, FileReport, OcrReport, page_ranges
 from generator.ingest.sections import parse_document
-from generator.ingest.text import OUT_OF_MEMORY, PdfError, PdfText, TextSettings, read_pdf
+from generator.ingest.text import (
+    OUT_OF_MEMORY,
+    PdfError,
+    PdfText,
+    TextSettings,
+    data_to_text,
+    read_bytes,
+    require_readable,
+)
+
+#: Said after the explanation of a mismatch read from OCR text.
+OCR_CAVEAT = "lu par reconnaissance de caractères, à vérifier sur le document"
+
+#: The share of a file's time limit that OCR may take: the pages read by then are parsed.
+OCR_SHARE = 0.8
 
 
-def check_pdf(path: Path, settings: TextSettings | None = None) -> FileReport:
+def read_document(path: Path, settings: TextSettings, ocr: OcrSettings) -> PdfText:
+    """The positioned lines of ``path``: its text layer, and OCR where it has none."""
+    data = read_bytes(path)
+    pdf = data_to_text(data, settings, require_pages=ocr.mode == "never")
+    return require_readable(ocr_pdf(data, pdf, ocr, settings))
+
+
+def check_pdf(
+    path: Path, settings: TextSettings | None = None, ocr: OcrSettings | None = None
+) -> FileReport:
     """Read, parse and cross-check one PDF; never raises for a bad file."""
     settings = settings or TextSettings()
     name = path.name
     try:
-        pdf = read_pdf(path, settings)
+        pdf = read_document(path, settings, ocr or OcrSettings())
     except PdfError as exc:
         return FileReport(name, exc.status, exc.message)
     except MemoryError:
         return FileReport(name, "unreadable", OUT_OF_MEMORY)
     except Exception as exc:  # a parser bug must not stop a batch
         return FileReport(name, "unreadable", f"erreur de lecture ({type(exc).__name__}: {exc})")
-    return text_to_report(name, pdf, settings)
+    return text_to_report(name, pdf, settings, (ocr or OcrSettings()).mode)
 
 
-def text_to_report(name: str, pdf: PdfText, settings: TextSettings) -> FileReport:
+def text_to_report(
+    name: str, pdf: PdfText, settings: TextSettings, ocr_mode: str = "auto"
+) -> FileReport:
     """The report of a PDF's text: parsed and cross-checked, or why it could not be."""
     readable = pdf.pages - len(pdf.damaged)  # a damaged page has no letters, nor a scan
     if pdf.letters < settings.min_letters_per_page * readable:
         return FileReport(
             name,
             "no_text_layer",
-            f"{readable} page(s) lue(s), {pdf.letters} lettres seulement : document scanné "
-            "sans couche texte ; la reconnaissance de caractères (OCR) n'est pas prise en charge",
+            f"{readable} page(s) lue(s), {pdf.letters} lettres seulement : "
+            + _why_no_text(pdf, ocr_mode),
             pages=pdf.pages,
+            ocr=_ocr_report(pdf),
         )
     try:
         doc = parse_document(pdf)
@@ -76,9 +104,23 @@ def text_to_report(name: str, pdf: PdfText, settings: TextSettings) -> FileRepor
         message: str | None = "ni liste de présence ni vote reconnus"
     elif any(d.coherent is False for d in delibs):
         status, message = "incoherent", None
+    elif pdf.ocr is not None and pdf.ocr.pages:
+        status, message = "ocr", None
     else:
         status, message = "ok", None
     notes = []
+    ocr = _ocr_report(pdf)
+    if ocr is not None and ocr.pages:
+        notes.append(
+            f"lu par reconnaissance de caractères (OCR), page(s) {page_ranges(ocr.pages)}, "
+            f"confiance moyenne {ocr.confidence:.0f} % : vérifiez les chiffres sur le document"
+        )
+        for d in delibs:
+            if d.coherent is False:
+                d.explanation = f"{d.explanation} ({OCR_CAVEAT})".lstrip()
+    if ocr is not None and ocr.skipped:
+        why = INSTALL_HINT if pdf.ocr and pdf.ocr.unavailable else "délai de lecture atteint"
+        notes.append(f"page(s) scannée(s) non lue(s) : {page_ranges(ocr.skipped)} ({why})")
     if pdf.truncated:
         notes.append(f"seules les {settings.max_pages} premières pages ont été lues")
     if pdf.damaged:
@@ -100,7 +142,30 @@ def text_to_report(name: str, pdf: PdfText, settings: TextSettings) -> FileRepor
         delibs,
         check.anomalies,
         pdf.pages,
+        ocr,
     )
+
+
+def _why_no_text(pdf: PdfText, mode: str) -> str:
+    """Why a file with (almost) no letters could not be read, and what to do."""
+    scan = "document scanné sans couche texte"
+    if mode == "never":
+        return f"{scan} ; reconnaissance de caractères (OCR) désactivée par --ocr never"
+    if pdf.ocr is None:
+        return f"{scan}, ou pages blanches ; aucune image de page à lire par OCR"
+    if pdf.ocr.unavailable:
+        return f"{scan} ; {pdf.ocr.unavailable}"
+    if pdf.ocr.skipped:
+        pages = page_ranges(pdf.ocr.skipped)
+        return f"{scan} ; page(s) {pages} non lue(s) par OCR : délai de lecture atteint"
+    return f"{scan} ; la reconnaissance de caractères (OCR) n'y a pas lu de texte"
+
+
+def _ocr_report(pdf: PdfText) -> OcrReport | None:
+    if pdf.ocr is None:
+        return None
+    confidence = None if pdf.ocr.confidence is None else round(pdf.ocr.confidence, 1)
+    return OcrReport(pdf.ocr.pages, confidence, pdf.ocr.skipped, pdf.ocr.engine)
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -122,14 +187,18 @@ MEMORY_LIMIT = 2 * 2**30
 
 
 def _serve(fd: int, memory: int) -> None:
-    """The loop of a reading process: a job is ``(index, path)``, the answer
-    ``(index, report)``; ``None`` or a closed socket ends it."""
+    """The loop of a reading process: a job is ``(index, path, ocr, timeout)``, the answer
+    ``(index, report)``; ``None`` or a closed socket ends it. OCR stops reading pages at
+    ``OCR_SHARE`` of the time limit, so that the pages read by then are parsed and reported
+    before the process is killed."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     conn = Connection(fd)
     try:
         while (job := conn.recv()) is not None:
-            index, path = job
-            conn.send((index, check_pdf(Path(path))))
+            index, path, ocr, timeout = job
+            deadline = time.monotonic() + OCR_SHARE * timeout
+            ocr = dataclasses.replace(ocr, deadline=deadline)
+            conn.send((index, check_pdf(Path(path), ocr=ocr)))
     except (EOFError, OSError):  # the process that asked is gone
         return
 
@@ -162,10 +231,10 @@ class ReadingProcess:
         self.job: tuple[int, Path] | None = None
         self.started = 0.0
 
-    def start(self, index: int, path: Path) -> None:
+    def start(self, index: int, path: Path, ocr: OcrSettings, timeout: float) -> None:
         self.job = (index, path)
         self.started = time.monotonic()
-        self.conn.send((index, str(path)))
+        self.conn.send((index, str(path), ocr, timeout))
 
     def receive(self) -> FileReport | None:
         """The report of the current job, once ``conn`` is ready; ``None`` if the process
@@ -202,11 +271,17 @@ class ReadingProcess:
 
 
 def check_pdfs(
-    paths: list[Path], workers: int = 2, timeout: float = 60, memory: int = MEMORY_LIMIT
+    paths: list[Path],
+    workers: int = 2,
+    timeout: float = 60,
+    memory: int = MEMORY_LIMIT,
+    ocr: OcrSettings | None = None,
 ) -> list[FileReport]:
     """Check every PDF (directories expanded) in ``workers`` processes (one at least: a file
     read in this process could not be stopped) of at most ``memory`` bytes each; a file that
-    takes more than ``timeout`` seconds is reported unreadable and its process replaced."""
+    takes more than ``timeout`` seconds is reported unreadable and its process replaced.
+    Scanned pages are read by OCR as ``ocr`` says, in the same processes."""
+    ocr = ocr or OcrSettings()
     files = expand_paths(paths)
     if not files:
         return []
@@ -218,7 +293,7 @@ def check_pdfs(
         while len(results) < len(files):
             for slot in slots:
                 if slot.job is None and pending:
-                    slot.start(*pending.pop(0))
+                    slot.start(*pending.pop(0), ocr, timeout)
             busy = [s for s in slots if s.job is not None]
             ready = wait([s.conn for s in busy], timeout=0.5)
             now = time.monotonic()

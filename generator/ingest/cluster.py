@@ -14,6 +14,7 @@ memory; the reports come out in the order of the local run.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import tempfile
 import threading
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.ingest.check import ReadingProcess, check_pdf, expand_paths, timed_out
+from generator.ingest.ocr import OcrSettings, default_cache
 from generator.ingest.report import FileReport
 
 if TYPE_CHECKING:
@@ -39,16 +41,19 @@ _idle: list[ReadingProcess] = []
 _idle_lock = threading.Lock()
 
 
-def check_bytes(name: str, data: bytes, timeout: float) -> FileReport:
+def check_bytes(name: str, data: bytes, timeout: float, ocr: OcrSettings) -> FileReport:
     """Worker side: the report of one file given as bytes, read in a process of this machine
-    that is killed after ``timeout`` seconds (processes are kept for the next files)."""
+    that is killed after ``timeout`` seconds (processes are kept for the next files). Pages
+    read by OCR are kept in this machine's own cache, when the caller keeps them."""
+    if ocr.cache is not None:
+        ocr = dataclasses.replace(ocr, cache=default_cache())
     with _idle_lock:
         reader = _idle.pop() if _idle else None
     reader = reader or ReadingProcess()
     with tempfile.TemporaryDirectory(prefix="registre-") as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        reader.start(0, path)
+        reader.start(0, path, ocr, timeout)
         report = reader.receive() if reader.conn.poll(timeout) else timed_out(name, timeout)
         if report is None:
             report = reader.crashed()
@@ -61,7 +66,7 @@ def check_bytes(name: str, data: bytes, timeout: float) -> FileReport:
 
 
 def check_pdfs_on_cluster(
-    paths: list[Path], scheduler: str, timeout: float = 60
+    paths: list[Path], scheduler: str, timeout: float = 60, ocr: OcrSettings | None = None
 ) -> list[FileReport]:
     """Like :func:`~generator.ingest.check.check_pdfs`, each file read on a worker of the Dask
     cluster whose scheduler listens at ``scheduler`` (``tcp://HOST:PORT``). The connection
@@ -70,6 +75,7 @@ def check_pdfs_on_cluster(
     from dask.utils import parse_timedelta
     from distributed import Client, as_completed
 
+    ocr = ocr or OcrSettings()
     files = expand_paths(paths)
     patience = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
     try:
@@ -113,9 +119,9 @@ def check_pdfs_on_cluster(
                 try:
                     data = path.read_bytes()
                 except OSError:  # the local report says why, word for word
-                    results[index] = check_pdf(path)
+                    results[index] = check_pdf(path, ocr=ocr)
                     continue
-                future = client.submit(check_bytes, path.name, data, timeout, pure=False)
+                future = client.submit(check_bytes, path.name, data, timeout, ocr, pure=False)
                 index_of[future] = index
                 running.add(future)
                 return

@@ -8,10 +8,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from generator.ingest.check import read_document
 from generator.ingest.crosscheck import crosscheck
 from generator.ingest.names import Mention, same_person
+from generator.ingest.ocr import OcrSettings
+from generator.ingest.report import page_ranges
 from generator.ingest.sections import ParsedDoc, parse_document
-from generator.ingest.text import PdfError, read_pdf
+from generator.ingest.text import PdfError, PdfText, TextSettings
 from generator.model import Membre, Seance
 
 
@@ -119,7 +122,18 @@ def _one_item(doc: ParsedDoc, seance: Seance) -> Seance:
     )
 
 
-def import_pdf(pdf: Path, content: Path) -> list[Path]:
+def ocr_mark(text: PdfText) -> str | None:
+    """The comment that says a draft was read by OCR, with the pages and the confidence."""
+    if text.ocr is None or not text.ocr.pages:
+        return None
+    confidence = f", confiance moyenne {text.ocr.confidence:.0f} %" if text.ocr.confidence else ""
+    return (
+        f"# Lu par OCR (reconnaissance de caractères), page(s) {page_ranges(text.ocr.pages)}"
+        f"{confidence} : vérifiez chaque nom et chaque chiffre sur le document."
+    )
+
+
+def import_pdf(pdf: Path, content: Path, ocr: OcrSettings | None = None) -> list[Path]:
     """Write ``seances/<date>/seance.yml`` and one draft per délibération; return the paths.
 
     Members are matched to ``content/membres.yml`` by name; the others are added to it when
@@ -129,9 +143,16 @@ def import_pdf(pdf: Path, content: Path) -> list[Path]:
     ``registre check`` names exactly what is missing.
     """
     try:
-        doc = parse_document(read_pdf(pdf))
+        text = read_document(pdf, TextSettings(), ocr or OcrSettings())
     except PdfError as exc:
         raise ValueError(exc.message) from exc
+    if text.letters < TextSettings().min_letters_per_page * (text.pages - len(text.damaged)):
+        why = text.ocr.unavailable if text.ocr and text.ocr.unavailable else None
+        raise ValueError(
+            f"{pdf.name} : aucun texte lisible (document scanné)" + (f" ; {why}" if why else "")
+        )
+    doc = parse_document(text)
+    mark = ocr_mark(text)
     check = crosscheck(doc)
     seance = check.seance
     assert seance is not None
@@ -159,6 +180,7 @@ def import_pdf(pdf: Path, content: Path) -> list[Path]:
     lines = [
         f"# Brouillon importé de {pdf.name} par registre import-pdf : à relire.",
         "# Non imprimés dans le document, à ajouter : lieu, convocation, president, secretaires.",
+        *([mark] if mark else []),
     ]
     if unknown:
         lines.append(
@@ -211,6 +233,7 @@ def import_pdf(pdf: Path, content: Path) -> list[Path]:
         missing = ([] if item.objet else ["objet"]) + ["matiere", "texte"]
         body = [
             f"# Brouillon importé de {pdf.name} : à relire ; à ajouter : {', '.join(missing)}.",
+            *([mark] if mark else []),
             f"numero: {_q(numero)}",
             f"point: {_q(item.point or point)}",
         ]

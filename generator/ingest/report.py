@@ -9,8 +9,8 @@ from typing import Any
 STATUS_TEXT = {
     "ok": "cohérent",
     "incoherent": "INCOHÉRENT",
-    "no_text_layer": "sans couche texte (PDF scanné : la reconnaissance de caractères n'est pas "
-    "prise en charge)",
+    "ocr": "cohérent, lu par reconnaissance de caractères (OCR) : à vérifier sur le document",
+    "no_text_layer": "sans texte lisible (PDF scanné)",
     "unreadable": "illisible",
     "not_a_deliberation": "pas une délibération (ni présences ni vote reconnus)",
 }
@@ -49,6 +49,35 @@ class DelibReport:
 
 
 @dataclass
+class OcrReport:
+    """Which pages were read by OCR, with what confidence, and which could not be."""
+
+    pages: list[int]
+    confidence: float | None
+    skipped: list[int]
+    engine: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pages": list(self.pages),
+            "confidence": self.confidence,
+            "skipped": list(self.skipped),
+            "engine": self.engine,
+        }
+
+
+def page_ranges(pages: list[int]) -> str:
+    """``[1, 2, 3, 5]`` as « 1-3, 5 » (pure)."""
+    runs: list[list[int]] = []
+    for page in sorted(pages):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+@dataclass
 class FileReport:
     file: str
     status: str
@@ -63,6 +92,8 @@ class FileReport:
     deliberations: list[DelibReport] = field(default_factory=list)
     anomalies: list[str] = field(default_factory=list)
     pages: int = 0
+    #: What OCR read, when some pages needed it.
+    ocr: OcrReport | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +108,7 @@ class FileReport:
             "absents": self.absents,
             "votants": self.votants,
             "deliberations": [d.to_json() for d in self.deliberations],
+            "ocr": None if self.ocr is None else self.ocr.to_json(),
         }
 
 

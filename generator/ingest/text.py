@@ -14,7 +14,10 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.ingest.ocr import OcrResult
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ class PdfText:
     truncated: bool = False
     #: Pages whose drawing could not be read (counted in ``pages``, without letters).
     damaged: list[int] = field(default_factory=list)
+    #: The letters of each page's text layer (page 1 first): a scanned page has almost none.
+    page_letters: list[int] = field(default_factory=list)
+    #: What OCR read in place of the text layer, when it ran (``generator.ingest.ocr``).
+    ocr: OcrResult | None = None
 
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
@@ -225,16 +232,29 @@ def _damaged(data: bytes, exc: Exception) -> PdfError:
     return PdfError("unreadable", f"PDF endommagé, illisible ({type(exc).__name__})")
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the file at ``path``, or the report's error."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PdfError("unreadable", f"lecture impossible : {exc.strerror}") from exc
+
+
 def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
     """All positioned lines of ``path``, page after page, top to bottom."""
+    return data_to_text(read_bytes(path), settings)
+
+
+def data_to_text(
+    data: bytes, settings: TextSettings | None = None, *, require_pages: bool = True
+) -> PdfText:
+    """All positioned lines of the PDF ``data``, page after page, top to bottom. Without
+    ``require_pages``, a file whose pages pdfminer cannot read is returned as it is (OCR, which
+    renders pages with another engine, may still read them: see ``require_readable``)."""
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     settings = settings or TextSettings()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PdfError("unreadable", f"lecture impossible : {exc.strerror}") from exc
     document = _open(data)
     if not getattr(document, "is_extractable", True):
         pass  # extraction restrictions are not access restrictions; read anyway
@@ -264,12 +284,15 @@ def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
                 raise PdfError("unreadable", f"page {number} : {OUT_OF_MEMORY}") from None
             except Exception:
                 result.damaged.append(number)  # a damaged page: keep the others
+                result.page_letters.append(0)
                 result.pages = number
                 continue
             box = page.mediabox or (0, 0, 595, 842)
             height = float(box[3])
             chars = [(x0, x1, height - y, size, t) for x0, x1, y, size, t in device.chars]
-            result.letters += sum(1 for c in chars if c[4].isalnum())
+            letters = sum(1 for c in chars if c[4].isalnum())
+            result.letters += letters
+            result.page_letters.append(letters)
             result.lines.extend(page_chars_to_lines(chars, number, settings))
             result.pages = number
     except (PdfError, MemoryError):
@@ -277,6 +300,11 @@ def read_pdf(path: Path, settings: TextSettings | None = None) -> PdfText:
     except Exception as exc:
         if result.pages == 0:
             raise _damaged(data, exc) from exc
-    if result.pages == len(result.damaged):
+    return require_readable(result) if require_pages else result
+
+
+def require_readable(pdf: PdfText) -> PdfText:
+    """``pdf``, unless none of its pages could be read."""
+    if pdf.pages == len(pdf.damaged):
         raise PdfError("unreadable", "le PDF ne contient aucune page lisible")
-    return result
+    return pdf

@@ -17,6 +17,10 @@ from distributed import LocalCluster
 from generator.ingest import check_pdfs
 from generator.ingest.check import expand_paths
 from generator.ingest.cluster import check_pdfs_on_cluster
+from generator.ingest.ocr import OcrSettings
+
+#: The text layers only: the scans' OCR has its own benchmark (bench_ocr).
+NO_OCR = OcrSettings(mode="never")
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"  # tests/reference
 
@@ -25,7 +29,7 @@ def main() -> None:
     dirs = [REFERENCE / "corpus", REFERENCE / "extraits"]
     files = expand_paths(dirs)
     start = time.perf_counter()
-    reports = check_pdfs(dirs, workers=2)
+    reports = check_pdfs(dirs, workers=2, ocr=NO_OCR)
     elapsed = time.perf_counter() - start
     pages = sum(r.pages for r in reports)
     print(
@@ -49,7 +53,7 @@ def main() -> None:
             dashboard_address="127.0.0.1:0",
         ) as cluster:
             start = time.perf_counter()
-            check_pdfs_on_cluster(dirs, cluster.scheduler_address)
+            check_pdfs_on_cluster(dirs, cluster.scheduler_address, ocr=NO_OCR)
             elapsed = time.perf_counter() - start
         print(
             f"grappe Dask, {workers} nœud(s) d'un fil : {pages / elapsed:.1f} pages/s "
