@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import re
 import time
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +21,15 @@ from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator.cache import Cache, remember_key
+from generator.depth import MAX_DEPTH, nesting_bound, too_deep
 from generator.diagnostics import Diagnostic, Loc, error
+from generator.files import discover, read_inside
 from generator.model import (
     Collectivite,
     Deliberation,
@@ -40,9 +41,6 @@ from generator.model import (
 from generator.schema import INVALID, NodeReader
 
 T = TypeVar("T")
-
-#: Files larger than this are refused before parsing (nobody types a 5 MB séance).
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 #: Below this many files, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -173,42 +171,13 @@ def _composer() -> YAML:
     return yaml
 
 
-#: Deeper than this, a file is refused before it is composed (the schema needs 5 levels; the
-#: C composer recurses on the machine stack and a hostile file could crash the process).
-MAX_DEPTH = 24
-
-
-def _looks_deep(text: str) -> bool:
-    """A cheap test that lets every ordinary file through without a second parse."""
-    if text.count("[") + text.count("{") > 400:
-        return True
-    return any(len(line) - len(line.lstrip(" ")) > 2 * MAX_DEPTH for line in text.splitlines())
-
-
-def _too_deep(text: str, file: str) -> Diagnostic | None:
-    """Measure the nesting with the event stream (iterative, no recursion)."""
-    depth = 0
-    for event in _composer().parse(text):
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                return error(
-                    "S011",
-                    Loc(file, mark.line + 1, mark.column + 1),
-                    f"structure imbriquée sur plus de {MAX_DEPTH} niveaux",
-                    "Aucun fichier du format n'en demande autant : vérifiez les crochets et "
-                    "l'indentation.",
-                )
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-    return None
-
-
 def text_to_model(text: str, file: str, cls: type[T]) -> tuple[T | None, list[Diagnostic]]:
     """Parse one file's text as ``cls``; pure, so its result can be cached by content."""
     try:
-        if _looks_deep(text) and (deep := _too_deep(text, file)) is not None:
+        if (
+            nesting_bound(text) > MAX_DEPTH
+            and (deep := too_deep(_composer().parse(text), file)) is not None
+        ):
             return None, [deep]
         node = _composer().compose(text)
     except MarkedYAMLError as exc:
@@ -262,37 +231,12 @@ def _parse_job(job: _Job) -> Parsed:
     return text_to_model(job.text, job.file, _KINDS[job.kind])
 
 
-def _read_text(path: Path, file: str) -> tuple[str | None, bytes, list[Diagnostic]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return (
-                None,
-                b"",
-                [
-                    error(
-                        "S008",
-                        Loc(file),
-                        f"le fichier est trop gros ({size // (1024 * 1024)} Mo ; 5 Mo au plus)",
-                        "Un fichier YAML décrit une séance ou une délibération : placez les longs "
-                        "documents en annexe (PDF).",
-                    )
-                ],
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        return (
-            None,
-            b"",
-            [
-                error(
-                    "S009",
-                    Loc(file),
-                    f"lecture impossible ({exc.strerror})",
-                    "Vérifiez le fichier.",
-                )
-            ],
-        )
+def _read_text(path: Path, file: str, root: str) -> tuple[str | None, bytes, list[Diagnostic]]:
+    """A file's text, read inside ``root`` (see ``files.read_inside``), or why it was not."""
+    read = read_inside(path, file, root)
+    if read.data is None:
+        return None, b"", [read.problem] if read.problem is not None else []
+    data = read.data
     try:
         return data.decode("utf-8"), data, []
     except UnicodeDecodeError as exc:
@@ -311,58 +255,20 @@ def _read_text(path: Path, file: str) -> tuple[str | None, bytes, list[Diagnosti
         )
 
 
-@dataclass(frozen=True)
-class ContentFiles:
-    """The paths of ``content/``, as the project's layout expects them."""
-
-    collectivite: Path
-    membres: Path
-    seances: tuple[tuple[Path, tuple[Path, ...]], ...]
-
-    def all(self) -> Iterable[tuple[Path, str]]:
-        yield self.collectivite, "collectivite"
-        yield self.membres, "membres"
-        for seance, delibs in self.seances:
-            yield seance, "seance"
-            for d in delibs:
-                yield d, "deliberation"
-
-
-def discover(content: Path) -> ContentFiles:
-    """List the content files; séance folders and délibérations sorted by name."""
-    seances: list[tuple[Path, tuple[Path, ...]]] = []
-    seances_dir = content / "seances"
-    if seances_dir.is_dir():
-        for entry in sorted(os.scandir(seances_dir), key=lambda e: e.name):
-            if not entry.is_dir():
-                continue
-            folder = Path(entry.path)
-            delib_dir = folder / "deliberations"
-            delibs: tuple[Path, ...] = ()
-            if delib_dir.is_dir():
-                delibs = tuple(
-                    sorted(
-                        Path(e.path)
-                        for e in os.scandir(delib_dir)
-                        if e.is_file() and e.name.endswith((".yml", ".yaml"))
-                    )
-                )
-            seances.append((folder / "seance.yml", delibs))
-    return ContentFiles(content / "collectivite.yml", content / "membres.yml", tuple(seances))
-
-
 def load_project(
     content: Path, cache: Cache | None = None, workers: int | None = None
 ) -> tuple[Project | None, list[Diagnostic]]:
     """Read every file of ``content/``; the project is None when a file it needs is unusable."""
-    files = discover(content)
-    diagnostics: list[Diagnostic] = []
+    files, diagnostics = discover(content)
+    root = os.path.realpath(content)
     jobs: list[_Job] = []
     parsed: dict[str, Parsed] = {}
     digests: dict[str, str] = {}
     read_at = time.time_ns()
     for path, kind in files.all():
         file = str(path)
+        if file in files.refused:
+            continue
         try:
             status: os.stat_result | None = os.stat(file)
         except FileNotFoundError:
@@ -394,7 +300,7 @@ def load_project(
             if found is not None:  # unchanged since it was read: not read again
                 digests[file], parsed[file] = found
                 continue
-        text, data, problems = _read_text(path, file)
+        text, data, problems = _read_text(path, file, root)
         diagnostics.extend(problems)
         if text is None:
             continue

@@ -835,19 +835,29 @@ class Checker:
         base = posixpath.dirname(d.pos.at.file)
         target = posixpath.normpath(posixpath.join(base, fichier))
         root = posixpath.normpath(self.content)
-        escapes = (
+        # "." as content/ gives targets without a "./" prefix: compare below the root
+        outside = (
             posixpath.isabs(fichier)
-            or not target.startswith(root + "/")
-            # a symbolic link inside content/ may point anywhere: follow it
-            or not self.resolve(target).startswith(self.resolve(root) + "/")
+            or (root != "." and not target.startswith(root + "/"))
+            or target.startswith("../")
+            or target == ".."
         )
-        if escapes:
+        # a symbolic link inside content/ is followed, and must stay inside too
+        real_root = self.resolve(root)
+        link_out = not outside and not self.resolve(target).startswith(real_root + "/")
+        if outside or link_out:
             self.out.append(
                 error(
                     "R109",
                     loc,
-                    f"l'annexe « {fichier} » sort du dossier content/",
-                    "Placez l'annexe dans le dossier de la séance et donnez son chemin relatif.",
+                    f"l'annexe « {fichier} » "
+                    + ("est un lien qui sort" if link_out else "sort")
+                    + " du dossier content/",
+                    "Placez l'annexe elle-même (pas un lien vers un autre dossier) dans le "
+                    "dossier de la séance et donnez son chemin relatif."
+                    if link_out
+                    else "Placez l'annexe dans le dossier de la séance et donnez son chemin "
+                    "relatif.",
                 )
             )
         elif not fichier.lower().endswith(ANNEXE_FORMATS):

@@ -53,7 +53,7 @@ def test_an_annex_behind_a_symlink_out_of_content_is_refused(base_copy: Path) ->
     [diag] = check(base_copy, today=TODAY).diagnostics
     assert (diag.code, diag.message) == (
         "R109",
-        "l'annexe « ../annexes/plan.pdf » sort du dossier content/",
+        "l'annexe « ../annexes/plan.pdf » est un lien qui sort du dossier content/",
     )
 
 

@@ -105,9 +105,9 @@ def test_unchanged_files_are_not_read_again(
     read: list[str] = []
     real = load_module._read_text
 
-    def counting(path: Path, file: str) -> tuple[str | None, bytes, list[Diagnostic]]:
+    def counting(path: Path, file: str, root: str) -> tuple[str | None, bytes, list[Diagnostic]]:
         read.append(file)
-        return real(path, file)
+        return real(path, file, root)
 
     monkeypatch.setattr(load_module, "_read_text", counting)
     monkeypatch.setattr(cache_module, "RACY_NS", 0)  # a fresh clone's files are seconds old
