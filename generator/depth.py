@@ -25,30 +25,37 @@ from generator.diagnostics import Diagnostic, Loc, error
 #: Deeper than this, a file is refused before it is composed (the schema needs 5 levels).
 MAX_DEPTH = 24
 
-#: The line breaks of libyaml (YAML 1.1): the scan must cut lines exactly where it does.
-_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: The line breaks of libyaml (YAML 1.1) other than "\n": the scan must cut lines exactly
+#: where it does, so they are turned into "\n" first.
+_OTHER_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 
-#: Indentation, then the indicators and node properties that may open a line.
-_LEAD = re.compile(r"[ \t]*")
-_INDICATOR = re.compile(r"(?:[-?:]|---|[&!][^ \t]*)(?:[ \t]+|$)")
+#: At each line start: the indentation, then the indicators and node properties that may
+#: open the line, each followed by blanks or the end of the line.
+_LINE_START = re.compile(r"^[ \t]*(?:(?:[-?:]|---|[&!][^ \t\n]*)(?:[ \t]+|$))*", re.M)
+_INDENT = re.compile(r"[ \t]*")
+_INDICATOR = re.compile(r"(?:[-?:]|---|[&!][^ \t\n]*)(?:[ \t]+|$)")
 
 
-def _starts(line: str) -> Iterable[int]:
-    """The columns where a block node may start on this line."""
-    at = _LEAD.match(line)
-    column = at.end() if at else 0
+def _starts(start: str) -> Iterable[int]:
+    """The columns where a block node may start on a line that opens with ``start``
+    (indentation, then indicators)."""
+    indent = _INDENT.match(start)
+    column = indent.end() if indent else 0
     yield column
-    while (m := _INDICATOR.match(line, column)) is not None and m.end() > column:
-        column = m.end()
-        yield column
+    for m in _INDICATOR.finditer(start, column):
+        yield m.end()
 
 
 def nesting_bound(text: str) -> int:
     """An upper bound of the nesting depth of any YAML text (cheap, linear)."""
     flow = text.count("[") + text.count("{")
     columns: set[int] = set()
-    for line in _BREAKS.split(text.removeprefix("\ufeff")):
-        columns.update(_starts(line))
+    # lines open in few distinct ways: measure each way once
+    text = text.removeprefix("\ufeff")
+    if any(b in text for b in "\r\x85\u2028\u2029"):
+        text = _OTHER_BREAKS.sub("\n", text)
+    for start in set(_LINE_START.findall(text)):
+        columns.update(_starts(start))
     return 2 * len(columns) + flow
 
 
