@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check serve apercu ocr-engine golden bench clean
+.PHONY: site test check serve apercu ocr-engine score score-aside golden bench clean
 
 # The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
 CHROMIUM := /usr/bin/chromium
@@ -66,6 +66,14 @@ bench: $(STAMP) /usr/bin/pdftotext $(CHROMIUM) ocr-engine
 	$(BIN)/python tests/bench/bench_build.py
 	$(BIN)/python -m tests.bench.bench_ingest
 	$(BIN)/python -m tests.bench.bench_ocr
+
+# The reader scored against the hand-written labels (tests/labels), development set; the
+# councils kept aside (tests/labels/kept-aside.txt) are measured once, when the reader is done.
+score: $(STAMP) ocr-engine
+	$(BIN)/python -m tests.score
+
+score-aside: $(STAMP) ocr-engine
+	$(BIN)/python -m tests.score --aside
 
 clean:
 	rm -rf site .registre-cache
