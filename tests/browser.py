@@ -69,7 +69,7 @@ def first_search_bytes(browser: Browser, url: str, query: str) -> int:
     page.on("requestfinished", count)
     page.goto(url + "recherche/?q=" + query)
     page.wait_for_function(
-        "document.querySelector('.registre-recherche__etat').textContent.length > 0",
+        "() => document.querySelector('.registre-recherche__etat').textContent.length > 0",
         timeout=120_000,
     )
     page.wait_for_load_state("networkidle")

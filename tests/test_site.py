@@ -113,7 +113,7 @@ def test_search_shows_ten_results_then_ten_more(page: Page, sample: tuple[str, P
     assert status.inner_text() == f"{total} résultats pour « conseil » ; 10 affichés"
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_function(
-        "document.querySelectorAll('.registre-recherche__lien').length > 10", timeout=15_000
+        "() => document.querySelectorAll('.registre-recherche__lien').length > 10", timeout=15_000
     )
     assert links.count() == min(20, total)
 
@@ -183,7 +183,7 @@ def test_search_reads_the_latest_years_first_then_further_back(
         shown = links.count()
         more.click()
         pg.wait_for_function(
-            f"document.querySelectorAll('.registre-recherche__lien').length > {shown}"
+            f"() => document.querySelectorAll('.registre-recherche__lien').length > {shown}"
         )
         more = pg.get_by_role("button", name="Afficher")
         pg.wait_for_timeout(200)
@@ -282,7 +282,7 @@ def _search(page: Page, url: str, query: str) -> tuple[str, list[str]]:
     page.goto(url + "recherche/?q=" + query)
     status = page.locator(".registre-recherche__etat")
     page.wait_for_function(
-        "document.querySelector('.registre-recherche__etat').textContent.length > 0"
+        "() => document.querySelector('.registre-recherche__etat').textContent.length > 0"
     )
     links = page.locator(".registre-recherche__lien")
     return status.inner_text(), [

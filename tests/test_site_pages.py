@@ -25,6 +25,7 @@ from generator.site.pages import (
     seances_to_groups,
     theme_of,
 )
+from generator.site.theme import meta_to_markup
 from tests.bench.synth import write_archive
 from tests.conftest import TODAY, sample_copy
 
@@ -50,10 +51,15 @@ def test_values_are_printed_literally_in_text_and_tables(value: str) -> None:
         assert value in text
 
 
-def test_front_matter_title_is_escaped_and_valid_yaml() -> None:
+def test_front_matter_title_is_plain_text_and_valid_yaml() -> None:
+    """Plain text (escaped once when handed to the theme: ``theme.meta_to_markup``)."""
     page = Page("x.md", 'Titre <script>alert("x")</script>\n: suite', "corps\n")
     front = page.text().split("---\n")[1]
-    assert front == ('title: "Titre &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;\\n: suite"\n')
+    assert front == ('title: "Titre <script>alert(\\"x\\")</script>\\n: suite"\n')
+    assert meta_to_markup({"title": "L'été <b>", "search": {"exclude": True}}) == {
+        "title": "L&#39;été &lt;b&gt;",
+        "search": {"exclude": True},
+    }
 
 
 def test_a_large_theme_has_one_page_per_year(tmp_path: Path) -> None:

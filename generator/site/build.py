@@ -109,7 +109,9 @@ def site_fingerprint(site_name: str) -> str:
     digest = hashlib.sha256(site_name.encode())
     for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
         digest.update(f"{package}={version(package)}".encode())
-    for path in [CONFIG, Path(__file__).with_name("render.py"), *sorted(THEME_FILES.rglob("*"))]:
+    here = Path(__file__)
+    code = [here.with_name("render.py"), here.with_name("theme.py")]
+    for path in [CONFIG, *code, *sorted(THEME_FILES.rglob("*"))]:
         if path.is_file():
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())

@@ -33,6 +33,7 @@ from generator.site import build as site_build
 from generator.site.pages import Page
 from generator.site.render import linked_files, nav_to_paths, pages_to_know
 from generator.site.search import page_to_dest
+from generator.site.theme import set_site_name
 
 
 def _quiet(_: str) -> None:
@@ -172,8 +173,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = Path(config.config_file_path).parent
     inputs, documents, document_files, changed = preview_inputs(root)
     _JUST_LINKED[:] = [documents / path for path in changed]
-    config.site_name = inputs.site_name
-    config.copyright = f"{inputs.site_name} — registre des délibérations"
+    set_site_name(config, inputs.site_name)
     folder = root / ".registre-cache" / "apercu-pages"
     fingerprint = site_build.site_fingerprint(inputs.site_name)
     written = pages_to_folder(inputs.pages, folder, fingerprint)

@@ -69,8 +69,8 @@ class Page:
         object.__setattr__(self, "key", hashlib.sha256(self.text().encode()).hexdigest())
 
     def text(self) -> str:
-        # mkdocs inserts the title in the HTML as is: it must be escaped like any value
-        meta: dict[str, object] = {"title": html.escape(self.title)}
+        # plain text: escaped once when handed to the theme (theme.py)
+        meta: dict[str, object] = {"title": self.title}
         if self.description:
             meta["description"] = self.description
         if self.tags:

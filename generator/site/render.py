@@ -7,7 +7,8 @@ site): ``build.py`` gives each worker process a share of the pages that changed 
 others from the previous build. mkdocs 1.6 is the last of its line (its successor reads the
 same ``mkdocs.yml``), so these two internal functions will not move under us.
 
-The module imports nothing of Registre: a worker process starts with mkdocs alone.
+The module imports nothing of Registre but ``theme.py`` (a hook of mkdocs' alone): a worker
+process starts with mkdocs alone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+
+from generator.site import theme
+
+#: The hook a worker's configuration keeps (not ``hooks.py``: the pages are given).
+THEME_HOOK = str(Path(theme.__file__).resolve())
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,9 @@ def _collected() -> Iterator[list[str]]:
 
 
 def job_to_config(job: RenderJob) -> MkDocsConfig:
-    """The site's configuration, without the hook (the pages are given)."""
-    config = load_config(job.config_file, site_dir=job.site_dir, hooks=[])
-    config.site_name = job.site_name
-    config.copyright = f"{job.site_name} — registre des délibérations"
+    """The site's configuration, with the theme's hook only (the pages are given)."""
+    config = load_config(job.config_file, site_dir=job.site_dir, hooks=[THEME_HOOK])
+    theme.set_site_name(config, job.site_name)
     return config
 
 
