@@ -33,6 +33,7 @@ from generator.project import (
 )
 from generator.public import public_project
 from generator.skeleton import SkeletonError, new_deliberation, new_seance
+from generator.text_safety import escape_unprintable
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -337,14 +338,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args, out, err)
     except UserError as exc:
-        err.print(f"registre : {exc}")
+        err.print(f"registre : {escape_unprintable(str(exc))}")
         return EXIT_USAGE
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
         else:
             err.print(
-                f"registre : erreur interne ({type(exc).__name__}: {exc}). Relancez avec --debug "
+                f"registre : erreur interne ({type(exc).__name__}: "
+                f"{escape_unprintable(str(exc))}). Relancez avec --debug "
                 "et signalez-la avec la trace."
             )
         return 3

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
+from generator.text_safety import escape_unprintable
+
 
 @dataclass(frozen=True, order=True)
 class Loc:
@@ -18,9 +20,10 @@ class Loc:
     col: int = 0
 
     def __str__(self) -> str:
+        file = escape_unprintable(self.file)
         if self.line:
-            return f"{self.file}:{self.line}:{self.col}"
-        return self.file
+            return f"{file}:{self.line}:{self.col}"
+        return file
 
 
 NOWHERE = Loc("")
@@ -89,24 +92,34 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.loc.file, self.loc.line, self.loc.col, self.code, self.message)
 
+    def shown_message(self) -> str:
+        """The message as printed: values from content/ may hold control characters (an ESC
+        sequence would drive the terminal), shown escaped (« \\x1b », « \\u202e »)."""
+        return escape_unprintable(self.message)
+
+    def shown_hint(self) -> str:
+        """The hint as printed: escaped like the message, its own line breaks kept."""
+        return escape_unprintable(self.hint, keep_newlines=True)
+
     def format(self) -> str:
         """``file:line:col: CODE message`` then the hint on an indented line."""
-        text = f"{self.loc}: {self.code} {self.message}"
+        text = f"{self.loc}: {self.code} {self.shown_message()}"
         if self.severity is Severity.WARNING:
-            text = f"{self.loc}: {self.code} (avertissement) {self.message}"
+            text = f"{self.loc}: {self.code} (avertissement) {self.shown_message()}"
         if self.hint:
-            text += "\n    → " + self.hint.replace("\n", "\n      ")
+            text += "\n    → " + self.shown_hint().replace("\n", "\n      ")
         return text
 
     def to_json(self) -> dict[str, object]:
+        """The diagnostic for ``--format json``, escaped as in the text output."""
         return {
             "code": self.code,
             "severity": self.severity.name.lower(),
-            "file": self.loc.file,
+            "file": escape_unprintable(self.loc.file),
             "line": self.loc.line,
             "column": self.loc.col,
-            "message": self.message,
-            "hint": self.hint,
+            "message": self.shown_message(),
+            "hint": self.shown_hint(),
         }
 
 

@@ -11,9 +11,31 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from generator.diagnostics import NOPOS, Pos
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a value must also be, beyond its Python type; ``schema.py`` applies it.
+
+    ``count``: a non-negative integer; ``identifiant``: an identifier that names files and
+    pages (safe alphabet, see ``text_safety.identifier_problem``); ``code``: an identifier of
+    the content only (NFC, one script, nothing invisible); ``url``: an ``http(s)://`` address.
+    """
+
+    kind: Literal["count", "identifiant", "code", "url"]
+
+
+#: A number of people, votes or inhabitants: a non-negative integer.
+Count = Annotated[int, Check("count")]
+#: A member id or an act's number: they name pages and files.
+Identifiant = Annotated[str, Check("identifiant")]
+#: An agenda item or a matière code: compared and shown, never a path.
+Code = Annotated[str, Check("code")]
+#: A public web address.
+Url = Annotated[str, Check("url")]
 
 
 def doc(text: str, default: Any = None, *, shorthand: bool = False) -> Any:
@@ -129,7 +151,7 @@ class Collectivite:
     siret: str = required("Numéro SIRET du siège (14 chiffres), pour les données ouvertes.")
     departement: str = required("Code du département sur 3 caractères : « 039 », « 02A », « 974 ».")
     arrondissement: int = required("Numéro de l'arrondissement (1 chiffre), pour @CTES.")
-    population: int = required(
+    population: Count = required(
         "Population municipale ; à partir de 3 500 habitants, la convocation doit être envoyée "
         "5 jours francs avant la séance, 3 en dessous (L2121-12)."
     )
@@ -144,7 +166,7 @@ class Collectivite:
         "déduit de « type » s'il est omis."
     )
     lieu_signature: str | None = doc("Lieu imprimé après « Fait à » ; la ville du siège.")
-    url: str | None = doc("Adresse publique du site des délibérations.")
+    url: Url | None = doc("Adresse publique du site des délibérations.")
     actes: Actes | None = doc(
         "Télétransmission @CTES : adresse de retour, tiers de télétransmission, typologies, "
         "classification. Nécessaire pour « registre export actes »."
@@ -164,7 +186,7 @@ class Collectivite:
 class Membre:
     """One entry of ``content/membres.yml``."""
 
-    id: str = required(
+    id: Identifiant = required(
         "Identifiant stable, en minuscules et tirets (« dupont-marie ») ; c'est lui que les "
         "séances et délibérations citent."
     )
@@ -176,7 +198,7 @@ class Membre:
     commune: str | None = doc("Commune représentée (intercommunalités).")
     debut_mandat: dt.date | None = doc("Début du mandat (AAAA-MM-JJ).")
     fin_mandat: dt.date | None = doc("Fin du mandat, si elle a pris fin (démission, décès…).")
-    suppleant_de: str | None = doc(
+    suppleant_de: Identifiant | None = doc(
         "Pour un suppléant : l'identifiant du titulaire qu'il remplace. Un suppléant ne compte "
         "pas parmi les membres en exercice."
     )
@@ -207,11 +229,13 @@ class Membres:
 class Presence:
     """A member present at the séance, possibly only from or until an agenda item."""
 
-    membre: str = required("Identifiant du membre (ou du suppléant qui siège).", shorthand=True)
-    a_partir_de: str | None = doc(
+    membre: Identifiant = required(
+        "Identifiant du membre (ou du suppléant qui siège).", shorthand=True
+    )
+    a_partir_de: Code | None = doc(
         "Arrivé en cours de séance : présent à partir de ce point (inclus) de l'ordre de passage."
     )
-    jusqu_a: str | None = doc(
+    jusqu_a: Code | None = doc(
         "Parti en cours de séance : présent jusqu'à ce point (inclus) de l'ordre de passage."
     )
     pos: Pos = position()
@@ -221,10 +245,10 @@ class Presence:
 class Procuration:
     """A pouvoir given by an absent member (L2121-20)."""
 
-    mandant: str = required("Identifiant du membre absent qui donne pouvoir.")
-    mandataire: str = required("Identifiant du membre présent qui reçoit le pouvoir.")
-    a_partir_de: str | None = doc("Le pouvoir ne vaut qu'à partir de ce point (inclus).")
-    jusqu_a: str | None = doc("Le pouvoir ne vaut que jusqu'à ce point (inclus).")
+    mandant: Identifiant = required("Identifiant du membre absent qui donne pouvoir.")
+    mandataire: Identifiant = required("Identifiant du membre présent qui reçoit le pouvoir.")
+    a_partir_de: Code | None = doc("Le pouvoir ne vaut qu'à partir de ce point (inclus).")
+    jusqu_a: Code | None = doc("Le pouvoir ne vaut que jusqu'à ce point (inclus).")
     pos: Pos = position()
 
 
@@ -232,8 +256,8 @@ class Procuration:
 class Retrait:
     """A member who leaves the room for some items (conflict of interest, L2131-11)."""
 
-    membre: str = required("Identifiant du membre qui se retire.")
-    points: tuple[str, ...] = required("Points de l'ordre du jour pour lesquels il se retire.")
+    membre: Identifiant = required("Identifiant du membre qui se retire.")
+    points: tuple[Code, ...] = required("Points de l'ordre du jour pour lesquels il se retire.")
     motif: str | None = doc("Motif : « intérêt personnel à l'affaire »…")
     pos: Pos = position()
 
@@ -242,10 +266,10 @@ class Retrait:
 class Declare:
     """Figures printed in a document, kept to be compared with those Registre computes."""
 
-    en_exercice: int | None = doc("Nombre de membres en exercice imprimé.")
-    presents: int | None = doc("Nombre de présents imprimé.")
-    procurations: int | None = doc("Nombre de procurations imprimé.")
-    votants: int | None = doc("Nombre de votants imprimé.")
+    en_exercice: Count | None = doc("Nombre de membres en exercice imprimé.")
+    presents: Count | None = doc("Nombre de présents imprimé.")
+    procurations: Count | None = doc("Nombre de procurations imprimé.")
+    votants: Count | None = doc("Nombre de votants imprimé.")
     pos: Pos = position()
 
 
@@ -258,17 +282,17 @@ class Seance:
     cloture: dt.time | None = doc("Heure de levée de la séance.")
     lieu: str = required("Lieu de la réunion.")
     convocation: dt.date = required("Date d'envoi de la convocation.")
-    president: str = required("Identifiant du président de séance.")
-    secretaires: tuple[str, ...] = required("Secrétaire(s) de séance (L2121-15).")
-    ordre_de_passage: tuple[str, ...] = required(
+    president: Identifiant = required("Identifiant du président de séance.")
+    secretaires: tuple[Identifiant, ...] = required("Secrétaire(s) de séance (L2121-15).")
+    ordre_de_passage: tuple[Code, ...] = required(
         "Les points dans l'ordre où ils ont été examinés (« 7.1 » peut passer avant « 2.1 ») ; "
         "les bornes « a_partir_de » et « jusqu_a » s'y réfèrent."
     )
     presents: tuple[Presence, ...] = required(
         "Membres présents : un identifiant, ou {membre, a_partir_de, jusqu_a}."
     )
-    excuses: tuple[str, ...] = doc("Membres absents excusés (avec ou sans pouvoir).", ())
-    absents: tuple[str, ...] = doc("Membres absents non excusés.", ())
+    excuses: tuple[Identifiant, ...] = doc("Membres absents excusés (avec ou sans pouvoir).", ())
+    absents: tuple[Identifiant, ...] = doc("Membres absents non excusés.", ())
     procurations: tuple[Procuration, ...] = doc("Pouvoirs donnés pour cette séance.", ())
     retraits: tuple[Retrait, ...] = doc("Membres sortis de la salle pour certains points.", ())
     quorum_non_atteint_le: dt.date | None = doc(
@@ -284,7 +308,7 @@ class Seance:
 class Budget:
     inscription: str | None = doc("Inscription budgétaire : chapitre, article, programme…")
     nom: str | None = doc("Budget concerné : « Budget principal », « Budget annexe de l'eau »…")
-    annee: int | None = doc("Exercice budgétaire.")
+    annee: Count | None = doc("Exercice budgétaire.")
     pos: Pos = position()
 
 
@@ -321,18 +345,18 @@ class Annexe:
 class NomsVote:
     """Who voted what, by member id (roll call, or named opponents and abstainers)."""
 
-    pour: tuple[str, ...] = doc("Membres ayant voté pour.", ())
-    contre: tuple[str, ...] = doc("Membres ayant voté contre.", ())
-    abstention: tuple[str, ...] = doc("Membres s'étant abstenus.", ())
-    nppv: tuple[str, ...] = doc("Membres ne prenant pas part au vote.", ())
+    pour: tuple[Identifiant, ...] = doc("Membres ayant voté pour.", ())
+    contre: tuple[Identifiant, ...] = doc("Membres ayant voté contre.", ())
+    abstention: tuple[Identifiant, ...] = doc("Membres s'étant abstenus.", ())
+    nppv: tuple[Identifiant, ...] = doc("Membres ne prenant pas part au vote.", ())
     pos: Pos = position()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Candidat:
     nom: str = required("Nom du candidat tel qu'imprimé.")
-    membre: str | None = doc("Son identifiant, s'il est membre du conseil.")
-    voix: int = required("Voix obtenues.")
+    membre: Identifiant | None = doc("Son identifiant, s'il est membre du conseil.")
+    voix: Count = required("Voix obtenues.")
     elu: bool = doc("Candidat élu.", False)
     pos: Pos = position()
 
@@ -353,12 +377,12 @@ class Vote:
         "« À l'unanimité » : des votants, ou des suffrages exprimés s'il y a des abstentions.",
         False,
     )
-    pour: int | None = doc("Voix pour.")
-    contre: int | None = doc("Voix contre.")
-    abstention: int | None = doc("Abstentions.")
-    nppv: int | None = doc("Membres ne prenant pas part au vote (comptés parmi les votants).")
-    blancs_nuls: int | None = doc("Scrutin secret : bulletins blancs et nuls.")
-    votants: int | None = doc("Nombre de votants imprimé, s'il l'est.")
+    pour: Count | None = doc("Voix pour.")
+    contre: Count | None = doc("Voix contre.")
+    abstention: Count | None = doc("Abstentions.")
+    nppv: Count | None = doc("Membres ne prenant pas part au vote (comptés parmi les votants).")
+    blancs_nuls: Count | None = doc("Scrutin secret : bulletins blancs et nuls.")
+    votants: Count | None = doc("Nombre de votants imprimé, s'il l'est.")
     noms: NomsVote | None = doc("Noms par choix (appel nominal, ou opposants et abstentionnistes).")
     candidats: tuple[Candidat, ...] = doc("Élection : voix de chaque candidat.", ())
     voix_preponderante: bool = doc(
@@ -396,20 +420,20 @@ class Anomalie:
 class Deliberation:
     """``content/seances/<dossier>/deliberations/<numero>.yml``."""
 
-    numero: str = required(
+    numero: Identifiant = required(
         "Numéro de l'acte, unique pour toujours : majuscules, chiffres et « _ », 2 à 15 "
         "caractères, année comprise (« 2024_014 ») ; c'est le NumeroInterne @CTES."
     )
-    point: str = required("Numéro du point (du rapport) dans l'ordre du jour de la séance.")
+    point: Code = required("Numéro du point (du rapport) dans l'ordre du jour de la séance.")
     objet: str = required("Objet, sur une ligne, 499 caractères au plus.")
-    rapporteur: str | None = doc("Identifiant du rapporteur.")
+    rapporteur: Identifiant | None = doc("Identifiant du rapporteur.")
     commission: str | None = doc("Commission qui a examiné le rapport.")
     nature: int = doc(
         "Code @CTES de la nature de l'acte : 1 délibérations, 2 actes réglementaires, "
         "3 actes individuels, 4 contrats et conventions, 5 documents budgétaires, 6 autres.",
         1,
     )
-    matiere: str = required("Code matière @CTES, deux niveaux au moins : « 7.1 », « 8.1.2 ».")
+    matiere: Code = required("Code matière @CTES, deux niveaux au moins : « 7.1 », « 8.1.2 ».")
     budget: Budget | None = doc("Inscription budgétaire.")
     tableaux: tuple[Tableau, ...] = doc("Tableaux budgétaires.", ())
     texte: str = required("Texte en Markdown : exposé, considérants, « DÉCIDE », articles.")
