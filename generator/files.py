@@ -328,14 +328,17 @@ def _yaml_file(walk: _Walk, path: str, rel: tuple[str, ...]) -> None:
             _misplaced(walk, path, rel)
             return
         walk.top[key] = Path(path)
-    if name != canonical_name(name):
+    # A délibération keeps its own stem; the other files have one name (« seance.yml »).
+    wanted = canonical_name(name) if kind == "deliberation" else key
+    if name != wanted:
         walk.diagnostics.append(
             warning(
                 "S017",
                 Loc(shown(path)),
-                "ce fichier est lu, mais son extension n'est pas « .yml » en minuscules",
-                f"Renommez-le en « {canonical_name(name)} » : c'est le nom qu'attendent la "
-                "documentation et la vérification dans l'éditeur, sur tous les systèmes.",
+                f"ce fichier est lu, mais son nom ne s'écrit pas « {wanted} »",
+                f"Renommez-le en « {wanted} » (extension « .yml » en minuscules) : c'est le "
+                "nom qu'attendent la documentation et la vérification dans l'éditeur, sur "
+                "tous les systèmes.",
             )
         )
 

@@ -36,6 +36,7 @@ from generator.presence import (
     passage_order,
     seance_to_presence,
 )
+from generator.textrules import text_diagnostics
 from generator.votes import figures_to_resultat, vote_to_figures
 
 NUMERO_ACTES = re.compile(r"[A-Z0-9][A-Z0-9_]{0,13}[A-Z0-9]")
@@ -661,22 +662,8 @@ class Checker:
         self.check_identifiers(s, d)
         if d.rapporteur is not None:
             self.ref(d.rapporteur, d.pos.of("rapporteur"), "rapporteur")
-        visible = " ".join(
-            [d.objet, d.texte, d.commission or ""]
-            + [str(c) for t in d.tableaux for row in (*t.lignes, *t.totaux) for c in row]
-            + [t.titre or "" for t in d.tableaux]
-        )
-        for i, passage in enumerate(d.occulter):
-            if passage not in visible:
-                self.out.append(
-                    warning(
-                        "R114",
-                        d.pos.of("occulter", i),
-                        f"le passage à occulter « {passage} » n'apparaît pas dans la délibération",
-                        "Recopiez-le exactement (majuscules, accents, espaces) tel qu'il est "
-                        "écrit dans l'objet, le texte ou les tableaux.",
-                    )
-                )
+        # R114 (passages to occult found, whatever their spacing), R115 (words too long)
+        self.out.extend(text_diagnostics(d))
         for t in d.tableaux:
             self.check_tableau(t)
         for a in d.annexes:

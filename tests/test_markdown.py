@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from generator.render import markdown
@@ -142,3 +143,71 @@ def test_a_conversion_to_fewer_formats_keeps_those_only(tmp_path: Path) -> None:
         ".json",
         ".typst",
     ]
+
+
+#: Pandoc's attribute syntax in a délibération's text: a fenced div, a heading, inline code,
+#: a link, a span, a fenced code block's info string, a table's caption. Every attribute but a
+#: safe identifier and safe classes must go, in every format (issue #17, classes 2 and 9).
+ATTRIBUTES = (
+    '::: {#avis .note tabindex="0" autofocus="" onfocus="alert(1)"}\nAvis du comité.\n:::\n\n'
+    '## Titre {onclick="alert(2)" style="position:fixed;inset:0" .md-dialog .section}\n\n'
+    '`code`{onmouseover="alert(3)" .cmd}\n\n'
+    '[lien](https://ok.fr){onclick="alert(4)" style="color:red" .externe}\n\n'
+    '[voile]{style="position:fixed;inset:0;z-index:9" .md-overlay #v}\n\n'
+    '```{.python onload="alert(5)"}\nx = 1\n```\n\n'
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+    ': Légende {#tab style="display:none" onclick="alert(6)"}\n'
+)
+
+
+def test_attributes_keep_only_a_safe_identifier_and_classes() -> None:
+    [converted] = markdown_to_formats([ATTRIBUTES])
+    tree = lxml.html.fromstring(f"<div>{converted['html']}</div>")
+    # Only what pandoc writes itself besides the kept identifiers and classes: its code
+    # highlighting's line anchors (``aria-hidden``, ``tabindex="-1"``) and the links' targets.
+    names = {name for el in tree.iter() for name in el.attrib}
+    assert names == {"id", "class", "href", "aria-hidden", "tabindex"}
+    assert {el.get("tabindex") for el in tree.iter() if el.get("tabindex")} == {"-1"}
+    kept = {(el.tag, el.get("id"), el.get("class")) for el in tree.iter()}
+    assert {
+        ("div", "avis", "note"),
+        ("h2", None, "section"),
+        ("a", None, "externe"),
+        ("span", "v", None),
+        ("table", "tab", None),
+    } <= kept
+    for word in ("onfocus", "onclick", "onmouseover", "onload", "style", "autofocus", "alert"):
+        assert word not in converted["html"], word
+        assert word not in converted["typst"], word
+        assert word not in converted["json"], word
+    assert 'tabindex="0"' not in converted["html"]
+    assert "md-dialog" not in converted["html"] and "md-overlay" not in converted["html"]
+
+
+def test_raw_html_with_a_style_is_shown_as_text() -> None:
+    [html] = markdown_to_cached(
+        ["<div style=position:fixed;inset:0>Annonce</div> <span style=x>y</span>"], "html", None
+    )
+    assert html == (
+        "<p>&lt;div style=position:fixed;inset:0&gt;Annonce&lt;/div&gt; "
+        "&lt;span style=x&gt;y&lt;/span&gt;</p>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '# T {onclick="x"}',
+        "::: md-dialog\nx\n:::",
+        "```md-dialog\nx\n```",
+        '`c`{style="x"}',
+        "[a](javascript:alert(1))",
+        "<javascript:alert(1)>",
+    ],
+)
+def test_every_construct_with_attributes_goes_through_the_filter(text: str) -> None:
+    """A text skips the filter only when it can hold nothing the filter changes."""
+    assert markdown.needs_filter(text)
+    token = "REGISTRESPLIT0"
+    args = (f"{token}0\n\n{text}\n", token, markdown.FORMATS)
+    assert markdown._convert(*args, filtered=False) != markdown._convert(*args, filtered=True)

@@ -16,7 +16,7 @@ import pdfplumber
 import pytest
 import typst
 
-from generator.diagnostics import RegistreError
+from generator.diagnostics import RegistreError, Severity
 from generator.model import Project
 from generator.presence import seance_to_presence
 from generator.project import build, check
@@ -414,10 +414,56 @@ def test_a_passage_to_occult_that_is_not_there_is_reported(base_copy: Path) -> N
     )
     result = check(base_copy, today=TODAY)
     [diag] = result.diagnostics
-    assert diag.code == "R114"
+    assert (diag.code, diag.severity) == ("R114", Severity.ERROR)
     assert diag.message == (
         "le passage à occulter « M. Jean MARTINEAU » n'apparaît pas dans la délibération"
     )
+    assert not result.ok
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "M. Jean\n  MARTINEAU",  # a line break in the YAML block
+        "M.  Jean   MARTINEAU",  # several spaces
+        "M.\u00a0Jean\u202fMARTINEAU",  # no-break spaces
+        "M.\\ Jean MARTINEAU",  # Markdown's no-break space
+        "M. Jean\\\n  MARTINEAU",  # Markdown's hard line break
+        "M.&nbsp;Jean MARTINEAU",  # the entity
+    ],
+    ids=["line-break", "spaces", "nbsp", "md-nbsp", "hard-break", "entity"],
+)
+def test_a_passage_is_hidden_whatever_its_spacing_in_the_text(
+    base_copy: Path, written: str
+) -> None:
+    """Issue #17, class 14: « M. Jean⏎MARTINEAU » was published; the passage's letters must
+    match exactly, its spacing need not."""
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    text = delib.read_text(encoding="utf-8").replace(
+        "  La commune est propriétaire de la parcelle AB 112.",
+        f"  La commune est propriétaire de la parcelle AB 112, que {written} propose "
+        "d'acquérir.",
+    )
+    delib.write_text(text + "occulter:\n  - M. Jean MARTINEAU\n", encoding="utf-8")
+    result = check(base_copy, today=TODAY)
+    assert result.ok and result.project is not None, result.diagnostics
+    public = public_project(result.project)
+    d = next(d for s in public.seances for d in s.deliberations if d.numero == "2024_011")
+    assert "MARTINEAU" not in d.texte
+    assert "parcelle AB 112, que [occulté] propose" in " ".join(d.texte.split())
+
+
+def test_a_passage_s_letters_must_match_exactly(base_copy: Path) -> None:
+    """A passage differing by an accent or a capital is not found: an error, not a guess."""
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    text = delib.read_text(encoding="utf-8").replace(
+        "  La commune est propriétaire de la parcelle AB 112.",
+        "  La commune, représentée par M. Jean MARTINEAU, est propriétaire.",
+    )
+    delib.write_text(text + "occulter:\n  - m. jean martineau\n", encoding="utf-8")
+    result = check(base_copy, today=TODAY)
+    assert [d.code for d in result.diagnostics] == ["R114"]
+    assert not result.ok
 
 
 # ---------------------------------------------------------------- incremental builds

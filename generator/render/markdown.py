@@ -6,10 +6,12 @@ a marker paragraph, read in one call, and a custom writer (``formats.lua``) writ
 its own (its footnotes stay with it) in every format the build needs: Typst for the PDF, HTML
 for the site, pandoc's JSON for the Word and OpenDocument copies. If a text swallowed a marker
 (an unclosed code block…), the batch falls back to one call per text. Raw passthrough
-(```{=typst}```, HTML, TeX) and math are disabled, and a Lua filter drops images and unsafe
-links: a text can only produce ordinary markup, never code for the output engine, a file read
-or a request. A text with neither ``[`` nor ``<`` can hold no link, image or raw code (raw
-syntax is off): it skips the filter, whose walk through Lua costs a quarter of a conversion.
+(```{=typst}```, HTML, TeX), HTML's ``<div>`` and ``<span>`` and math are disabled, and a Lua
+filter drops images and unsafe links and keeps of any attribute only a safe identifier and
+safe classes: a text can only produce ordinary markup, never code for the output engine, a
+script or a style, a file read or a request. A text that holds none of what starts a link, an
+image, raw code or attributes (``NEEDS_FILTER``) skips the filter, whose walk through Lua costs
+a quarter of a conversion.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import secrets
 import subprocess
 from collections.abc import Iterator, Sequence
@@ -31,6 +34,7 @@ from generator.atomic import write_text
 SAFE_MARKDOWN = (
     "markdown-raw_attribute-raw_html-raw_tex-tex_math_dollars-tex_math_single_backslash"
     "-tex_math_double_backslash-citations-implicit_figures-auto_identifiers"
+    "-native_divs-native_spans"
 )
 
 
@@ -46,10 +50,16 @@ FORMATS_WRITER = Path(__file__).with_name("formats.lua")
 FORMATS = ("typst", "html", "json")
 
 
+#: What starts every construct ``SAFE_FILTER`` acts on: a link or an image (``[``, ``![``,
+#: reference definitions; ``<`` for automatic links), attributes (``{`` after a heading, a
+#: code, a link, a span, a fence), a fenced div (``:::``, whose bare word is a class) and a
+#: fenced code block's bare info string (a class too).
+NEEDS_FILTER = re.compile(r"[\[<{]|:::|(?:```|~~~)[ \t]*[^\s`~]")
+
+
 def needs_filter(text: str) -> bool:
-    """Whether ``text`` may hold what ``SAFE_FILTER`` removes: every link and image starts
-    with ``[`` (``![``, reference definitions) or ``<`` (automatic links)."""
-    return "[" in text or "<" in text
+    """Whether ``text`` may hold what ``SAFE_FILTER`` removes or changes (``NEEDS_FILTER``)."""
+    return NEEDS_FILTER.search(text) is not None
 
 
 def _convert(
@@ -125,10 +135,12 @@ def _batches(indices: Sequence[int], sizes: Sequence[int]) -> Iterator[list[int]
 
 @functools.cache
 def conversion_salt() -> str:
-    """What a conversion depends on besides the text: options, Lua files, pandoc's version
-    (read once: ``markdown_to_cached`` is called for every batch of a build)."""
+    """What a conversion depends on besides the text: options, which texts skip the filter,
+    Lua files, pandoc's version (read once: ``markdown_to_cached`` is called for every batch
+    of a build)."""
     filters = SAFE_FILTER.read_text() + FORMATS_WRITER.read_text()
-    return "\0".join((SAFE_MARKDOWN, filters, pypandoc.get_pandoc_version()))
+    parts = (SAFE_MARKDOWN, NEEDS_FILTER.pattern, filters, pypandoc.get_pandoc_version())
+    return "\0".join(parts)
 
 
 def _text_key(text: str, to: str, salt: str) -> str:
