@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from generator.ingest.attendance import Attendance, Event, parse_attendance, parse_events
+from generator.ingest.headings import LineStyle, bare, typographic_headings
 from generator.ingest.names import join_lines
 from generator.ingest.numbers import fold
 from generator.ingest.text import PdfText
@@ -268,7 +270,14 @@ def _points_between(
     return sorted(found, key=lambda mark: mark[0])
 
 
-def split_items(lines: list[str], side: list[str]) -> list[Item]:
+#: The title of a heading found by its typography (its bullet removed), without a final colon.
+_BARE_TITLE = re.compile(r"^(?P<objet>.+?)\s*:?$")
+
+
+def split_items(
+    lines: list[str], side: list[str], styles: Sequence[LineStyle] = ()
+) -> list[Item]:
+    """The items of a document's body lines (``styles``: how each is set, when known)."""
     marks: list[tuple[int, re.Match[str]]] = []
     for i, line in enumerate(lines):
         m = _heading(line, STRONG)
@@ -277,6 +286,8 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
     numbered = bool(marks)
     marks = _points_between(lines, marks)
     run = False  # marks numbered 1, 2, 3…: two of them never head one item
+    #: the lines of headings trusted without a vote (a run of points, a typographic heading)
+    trusted: set[int] = set()
     if not marks:
         for i, line in enumerate(lines):
             m = _heading(line, WEAK)
@@ -286,13 +297,26 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
         if len(chain) >= max(3, len(marks)):
             marks = chain
             run = True
+            trusted = {i for i, _ in chain}
+    # Headings by typography where the document numbers none of its points. Beside numbered
+    # headings (``typographic_headings(…, numbered)``) they also find the unnumbered points
+    # of four more corpus documents, but move the items of four others, whose expected values
+    # (tests/expected/ingest) must be read again by hand first: not yet.
+    typo = [] if marks else typographic_headings(lines, styles, (), side)
+    if len(typo) >= 2:
+        for i in typo:
+            title = _BARE_TITLE.match(bare(lines[i]))
+            if title:
+                marks.append((i, title))
+                trusted.add(i)
+        marks.sort(key=lambda mark: mark[0])
     items: list[Item] = []
     merged: list[tuple[int, int, dict[str, str | None]]] = []
     for k, (i, m) in enumerate(marks):
         end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
         info = {key: m.groupdict().get(key) for key in ("num", "point", "objet")}
         # « Délibération n° … » then « Rapport n° 7.1 »: one heading
-        if merged and i - merged[-1][0] <= 2 and not run:
+        if merged and i - merged[-1][0] <= 2 and not run and i not in trusted:
             prev = merged[-1][2]
             inner = _sub_point(prev.get("point"), info.get("point"))
             for key, value in info.items():
@@ -337,7 +361,7 @@ def split_items(lines: list[str], side: list[str]) -> list[Item]:
             ref = info.get("point")
         point = info.get("point") or info.get("num")
         objet = objet.strip().strip("*") if objet else None
-        items.append(Item(ref, point, objet, text, numbered=numbered))
+        items.append(Item(ref, point, objet, text, numbered=numbered or start in trusted))
     if not items:
         for line in side:
             m = re.match(r"(?i)^n\s*°\s*(\d{4}\s*/\s*\d+)", line.strip())
@@ -382,8 +406,24 @@ def _kept(items: list[Item]) -> list[Item]:
     return [
         it
         for i, it in enumerate(items)
-        if not it.vote.empty or (it.numbered and it.ref not in voted_refs and longest[it.ref] == i)
+        if not it.vote.empty
+        or (it.numbered and it.ref is None)  # a heading by typography: one point each
+        or (it.numbered and it.ref not in voted_refs and longest[it.ref] == i)
     ]
+
+
+def once(items: list[Item]) -> list[Item]:
+    """The items of a document printed twice in one file counted once: when the last items
+    repeat the first ones (the same titles in the same order, the second copy's own title page
+    between them), the first copy only."""
+    titles = [it.objet for it in items]
+    if not all(titles):
+        return items
+    for start in range((len(items) + 1) // 2, len(items) - 1):
+        copy = len(items) - start
+        if titles[start:] == titles[:copy] and start - copy <= 1:
+            return items[:copy]
+    return items
 
 
 def parse_document(pdf: PdfText) -> ParsedDoc:
@@ -391,6 +431,7 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
     body: list[str] = []
     side: list[str] = []
     whole: list[int] = []  # for each body line, its line in the PDF
+    styles: list[LineStyle] = []
     for n, line in enumerate(pdf.lines):
         segs = list(line.segments)
         keep = []
@@ -406,7 +447,8 @@ def parse_document(pdf: PdfText) -> ParsedDoc:
         if keep:
             body.append(" ".join(keep))
             whole.append(n)
-    items = split_items(body, side)
+            styles.append(LineStyle(line.bold, line.x0, line.size, len(segs) == 1))
+    items = once(split_items(body, side, styles))
     items = [part for item in items for part in _per_vote(item)]
     voted = [it for it in items if not it.vote.empty]
     single = len(items) <= 1 or len(voted) <= 1

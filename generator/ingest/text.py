@@ -11,7 +11,8 @@ next to instead of being glued into the sentence.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,8 @@ class Line:
     top: float
     segments: tuple[Segment, ...]
     size: float
+    #: Set in a bold font (four characters in five at least): a heading, often.
+    bold: bool = False
 
     @property
     def text(self) -> str:
@@ -97,7 +100,21 @@ class PdfError(Exception):
 
 
 #: A character: x0, x1, baseline (from the top of the page), size, text.
-Char = tuple[float, float, float, float, str]
+#: A glyph: left, right, baseline, size, text, and (from a text layer) whether its font is bold.
+Char = tuple[float, float, float, float, str] | tuple[float, float, float, float, str, bool]
+
+#: The weight words of font names (« Tahoma,Bold », « Arial-BoldMT », « Calibri-Bold »,
+#: « OpenSans-Semibold », « Helvetica-Black »): a bold font, whatever the family.
+_BOLD_FONT = re.compile(r"(?i)bold|black|heavy|semibold|demibold|,b$|-bd\b")
+
+
+def font_is_bold(fontname: str) -> bool:
+    """Whether a PDF font name says the font is bold (pure)."""
+    return _BOLD_FONT.search(fontname) is not None
+
+
+def _char_bold(ch: Char) -> bool:
+    return len(ch) == 6 and bool(ch[5])
 
 
 class _Overload(Exception):
@@ -112,7 +129,8 @@ def _device_class() -> Any:
 
         def __init__(self, rsrcmgr: Any, budget: int) -> None:
             super().__init__(rsrcmgr)
-            self.chars: list[tuple[float, float, float, float, str]] = []
+            self.chars: list[tuple[float, float, float, float, str, bool]] = []
+            self.bold_fonts: dict[int, bool] = {}
             self.budget = budget
             self.operations = 0
 
@@ -156,13 +174,19 @@ def _device_class() -> Any:
             a, b, c, d, e, f = matrix
             # upright text, or nearly (the OCR layer of a scan fed in slightly askew)
             if text and a > 0 and d > 0 and abs(b) <= 0.1 * a and abs(c) <= 0.1 * d:
-                self.chars.append((e, e + adv * a, f + rise * d, fontsize * d, text))
+                bold = self.bold_fonts.get(id(font))
+                if bold is None:
+                    bold = font_is_bold(str(getattr(font, "fontname", "") or ""))
+                    self.bold_fonts[id(font)] = bold
+                self.chars.append((e, e + adv * a, f + rise * d, fontsize * d, text, bold))
             return float(adv)
 
     return CharDevice
 
 
-def page_chars_to_lines(chars: list[Char], page: int, settings: TextSettings) -> list[Line]:
+def page_chars_to_lines(
+    chars: Sequence[Char], page: int, settings: TextSettings
+) -> list[Line]:
     """Group characters (top-down baselines) into lines and segments (pure)."""
     if not chars:
         return []
@@ -196,7 +220,9 @@ def page_chars_to_lines(chars: list[Char], page: int, settings: TextSettings) ->
         segments.append(Segment(x0, prev_x1, "".join(buf).strip()))
         segs = tuple(s for s in segments if s.text)
         if segs:
-            lines.append(Line(page, row[0][2], segs, size))
+            visible = [ch for ch in row if not ch[4].isspace()]
+            bold = bool(visible) and sum(map(_char_bold, visible)) >= 0.8 * len(visible)
+            lines.append(Line(page, row[0][2], segs, size, bold))
     return lines
 
 
@@ -289,7 +315,9 @@ def data_to_text(
                 continue
             box = page.mediabox or (0, 0, 595, 842)
             height = float(box[3])
-            chars = [(x0, x1, height - y, size, t) for x0, x1, y, size, t in device.chars]
+            chars: list[Char] = [
+                (x0, x1, height - y, size, t, bold) for x0, x1, y, size, t, bold in device.chars
+            ]
             letters = sum(1 for c in chars if c[4].isalnum())
             result.letters += letters
             result.page_letters.append(letters)
