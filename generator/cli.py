@@ -18,6 +18,7 @@ from generator.export.actes import default_state_file, export_actes
 from generator.export.ar import import_ar
 from generator.export.opendata import export_json
 from generator.export.scdl import export_scdl
+from generator.frenchargs import french
 from generator.ingest import check_pdfs, exit_code, import_pdf, reports_to_json, reports_to_text
 from generator.ingest.cluster import ClusterError, check_pdfs_on_cluster
 from generator.ingest.ocr import MODES, OcrSettings, default_cache
@@ -49,6 +50,26 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ") from None
 
 
+def _count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un nombre entier") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas un nombre de secondes (ex. 60 ou 2.5)"
+        ) from None
+
+
+#: The help of every ``--out``.
+OUT_HELP = "dossier de sortie (défaut : %(default)s)"
+
+
 def ocr_options(cmd: argparse.ArgumentParser) -> None:
     """``--ocr`` and ``--no-cache`` of the commands that read PDFs."""
     cmd.add_argument(
@@ -70,6 +91,19 @@ def ocr_settings(args: argparse.Namespace) -> OcrSettings:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line; argparse's own texts are in French while it is used under
+    ``french()`` (``parse``)."""
+    with french():
+        return _parser()
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments of ``argv``; help and errors, argparse's texts included, in French."""
+    with french():
+        return parser().parse_args(argv)
+
+
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="registre",
         description="Registre des délibérations : vérifie le contenu YAML et produit extraits, "
@@ -83,11 +117,16 @@ def parser() -> argparse.ArgumentParser:
             "--content",
             type=Path,
             default=Path("content"),
+            metavar="DOSSIER",
             help="dossier du contenu (défaut : content)",
         )
         cmd.add_argument("--no-cache", action="store_true", help="ignore le cache de lecture")
         cmd.add_argument(
-            "--today", type=_date, default=None, help="date du jour pour les contrôles de dates"
+            "--today",
+            type=_date,
+            default=None,
+            metavar="AAAA-MM-JJ",
+            help="date du jour pour les contrôles de dates",
         )
 
     c = sub.add_parser("check", help="vérifie tout le contenu et affiche les problèmes")
@@ -96,34 +135,45 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="vérifie puis produit toutes les sorties dans site/")
     content_option(b)
-    b.add_argument("--out", type=Path, default=Path("site"), help="dossier de sortie")
+    b.add_argument("--out", type=Path, default=Path("site"), metavar="DOSSIER", help=OUT_HELP)
 
     pdf = sub.add_parser("pdf", help="vérifie puis produit les extraits de quelques délibérations")
     content_option(pdf)
     pdf.add_argument("numeros", nargs="+", metavar="NUMERO", help="numéros des délibérations")
-    pdf.add_argument("--out", type=Path, default=Path("site"), help="dossier de sortie")
+    pdf.add_argument("--out", type=Path, default=Path("site"), metavar="DOSSIER", help=OUT_HELP)
 
     n = sub.add_parser("new", help="écrit un modèle de séance ou de délibération")
     content_option(n)
     kinds = n.add_subparsers(dest="kind", required=True, metavar="TYPE")
     ns = kinds.add_parser("seance", help="nouvelle séance, tous les membres en exercice présents")
-    ns.add_argument("date", type=_date, help="date de la séance (AAAA-MM-JJ)")
+    ns.add_argument("date", type=_date, metavar="DATE", help="date de la séance (AAAA-MM-JJ)")
     nd = kinds.add_parser("deliberation", help="nouvelle délibération dans une séance")
-    nd.add_argument("seance", help="dossier de la séance (ex. 2024-03-14)")
+    nd.add_argument("seance", metavar="SEANCE", help="dossier de la séance (ex. 2024-03-14)")
 
     cp = sub.add_parser(
         "check-pdf", help="vérifie présences, pouvoirs et votes de PDF de délibérations"
     )
-    cp.add_argument("paths", nargs="+", type=Path, metavar="FICHIER|DOSSIER")
+    cp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="FICHIER|DOSSIER",
+        help="PDF à lire, ou dossiers où les chercher",
+    )
     cp.add_argument("--json", action="store_true", help="sortie JSON (une entrée par fichier)")
     cp.add_argument(
         "--workers",
-        type=int,
+        type=_count,
+        metavar="N",
         default=2,
         help="processus de lecture sur ce poste (défaut : 2 ; sans effet avec --scheduler)",
     )
     cp.add_argument(
-        "--timeout", type=float, default=60.0, help="limite par fichier, en secondes (défaut : 60)"
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDES",
+        help="limite par fichier, en secondes (défaut : 60)",
     )
     cp.add_argument(
         "--scheduler",
@@ -132,8 +182,15 @@ def parser() -> argparse.ArgumentParser:
     )
     ocr_options(cp)
     ip = sub.add_parser("import-pdf", help="écrit une séance lue dans un PDF en brouillons YAML")
-    ip.add_argument("pdf", type=Path)
-    ip.add_argument("--to", type=Path, default=Path("content"), dest="content")
+    ip.add_argument("pdf", type=Path, metavar="FICHIER", help="le PDF à lire")
+    ip.add_argument(
+        "--to",
+        type=Path,
+        default=Path("content"),
+        dest="content",
+        metavar="DOSSIER",
+        help="dossier du contenu où écrire la séance (défaut : content)",
+    )
     ocr_options(ip)
 
     e = sub.add_parser("export", help="transmission @CTES ou données ouvertes")
@@ -145,20 +202,42 @@ def parser() -> argparse.ArgumentParser:
     content_option(ea)
     chosen = ea.add_mutually_exclusive_group()
     chosen.add_argument("numeros", nargs="*", default=[], metavar="NUMERO", help="numéros")
-    chosen.add_argument("--seance", type=_date, help="les délibérations de la séance de ce jour")
-    ea.add_argument("--out", type=Path, default=Path("officiel/actes"), help="dossier de sortie")
+    chosen.add_argument(
+        "--seance",
+        type=_date,
+        metavar="AAAA-MM-JJ",
+        help="les délibérations de la séance de ce jour",
+    )
+    ea.add_argument(
+        "--out", type=Path, default=Path("officiel/actes"), metavar="DOSSIER", help=OUT_HELP
+    )
     es = exports.add_parser("scdl", help="CSV SCDL « Délibérations » et export JSON complet")
     content_option(es)
-    es.add_argument("--out", type=Path, default=Path("site/donnees"), help="dossier de sortie")
+    es.add_argument(
+        "--out", type=Path, default=Path("site/donnees"), metavar="DOSSIER", help=OUT_HELP
+    )
 
     ia = sub.add_parser(
         "import-ar", help="enregistre l'accusé de réception (ou l'anomalie) de la préfecture"
     )
     ia.add_argument("file", type=Path, metavar="FICHIER", help="ARActe…xml ou ANO_…xml")
-    ia.add_argument("--content", type=Path, default=Path("content"), help="dossier du contenu")
+    ia.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar="DOSSIER",
+        help="dossier du contenu (défaut : content)",
+    )
 
     s = sub.add_parser("schema", help="écrit le schéma JSON des fichiers (pour les éditeurs)")
-    s.add_argument("folder", type=Path, nargs="?", default=Path("docs/schema"))
+    s.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        default=Path("docs/schema"),
+        metavar="DOSSIER",
+        help="où écrire les schémas (défaut : docs/schema)",
+    )
     return p
 
 
@@ -287,9 +366,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.command == "export":
         with _status(err, interactive) as progress:
             result = check(args.content, progress=progress, **common)
-            if not result.ok:
-                errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-                return _refused(out, RegistreError(errors))
+            refused = result.refused()
+            if refused is not None:
+                return _refused(out, refused)
             assert result.project is not None
             try:
                 if args.kind == "actes":
@@ -333,7 +412,7 @@ def _console(*, stderr: bool) -> Console:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parse(argv)
     out, err = _console(stderr=False), _console(stderr=True)
     try:
         return run(args, out, err)

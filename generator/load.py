@@ -45,6 +45,14 @@ T = TypeVar("T")
 #: Below this many files, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
+#: A tab in the indentation: libyaml says so, or that a character « cannot start any token ».
+TABULATION = (
+    "tabulation dans l'indentation : YAML n'accepte que des espaces pour indenter",
+    "Remplacez les tabulations du début de la ligne par des espaces, en l'alignant sur les "
+    "autres lignes du même bloc ; réglez l'éditeur pour qu'il écrive des espaces quand on "
+    "appuie sur la touche Tab.",
+)
+
 _YAML_PROBLEMS = {
     "mapping values are not allowed in this context": (
         "« : » inattendu",
@@ -63,14 +71,11 @@ _YAML_PROBLEMS = {
         "indentation incohérente dans une liste",
         "Les éléments d'une liste commencent par « - » et sont alignés les uns sous les autres.",
     ),
-    "found a tab character that violates indentation": (
-        "tabulation dans l'indentation",
-        "Indentez avec des espaces uniquement.",
-    ),
+    "found a tab character that violates indentation": TABULATION,
     "found character that cannot start any token": (
         "caractère qui ne peut pas commencer une valeur",
         "Mettez la valeur entre guillemets (les valeurs qui commencent par @, ` ou % doivent "
-        "l'être) et indentez avec des espaces.",
+        "l'être).",
     ),
     "found unexpected end of stream": (
         "fin de fichier inattendue : un guillemet ou un crochet n'est pas refermé",
@@ -115,6 +120,19 @@ def unclosed_quote(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
+def _line(text: str, index: int) -> str:
+    """Line ``index`` (0-based) of ``text``, empty past its end."""
+    lines = text.splitlines()
+    return lines[index] if index < len(lines) else ""
+
+
+def tab_indented(line: str, column: int) -> bool:
+    """Whether the 0-based ``column`` of ``line`` is within its indentation, and that
+    indentation holds a tab."""
+    indentation = line[: len(line) - len(line.lstrip(" \t"))]
+    return column <= len(indentation) and "\t" in indentation
+
+
 def yaml_error_to_diagnostic(exc: MarkedYAMLError, text: str, file: str) -> Diagnostic:
     """A French diagnostic at the place to fix, for a YAML syntax error."""
     problem = str(exc.problem or exc.context or "")
@@ -131,6 +149,8 @@ def yaml_error_to_diagnostic(exc: MarkedYAMLError, text: str, file: str) -> Diag
     if problem.startswith("did not find expected ','") and exc.context_mark is not None:
         mark = exc.context_mark  # where the unclosed [ or { was opened
     loc = Loc(file, mark.line + 1, mark.column + 1) if mark is not None else Loc(file)
+    if mark is not None and tab_indented(_line(text, mark.line), mark.column):
+        return error("S001", loc, *TABULATION)
     message, hint = next(
         ((fr, h) for en, (fr, h) in _YAML_PROBLEMS.items() if en in problem),
         (

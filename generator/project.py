@@ -13,7 +13,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.atomic import Busy, Tree, exclusive, replace_dirs
@@ -39,6 +39,21 @@ def _quiet(_: str) -> None:
     pass
 
 
+#: Warnings of ``check`` that are errors for the commands that write outputs: a délibération
+#: still holding ``registre new``'s template would be published and transmitted as is.
+BLOCK_OUTPUTS = frozenset({"R116"})
+
+
+def refusals(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """What forbids writing outputs: the errors, and the warnings of ``BLOCK_OUTPUTS`` made
+    errors, in their order."""
+    return [
+        replace(d, severity=Severity.ERROR) if d.code in BLOCK_OUTPUTS else d
+        for d in diagnostics
+        if d.severity is Severity.ERROR or d.code in BLOCK_OUTPUTS
+    ]
+
+
 @dataclass(frozen=True)
 class CheckResult:
     project: Project | None
@@ -47,6 +62,13 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return self.project is not None and not has_errors(self.diagnostics)
+
+    def refused(self) -> RegistreError | None:
+        """Why outputs cannot be written from this result (``refusals``), or None."""
+        blocking = refusals(self.diagnostics)
+        if self.project is None or blocking:
+            return RegistreError(blocking)
+        return None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -125,10 +147,12 @@ def build(
     settings: RenderSettings | None = None,
 ) -> CheckResult:
     """Check, then write the public site into ``out`` and the official documents beside it
-    (``officiel/``); raise RegistreError on errors, with nothing written."""
+    (``officiel/``); raise RegistreError on errors (``CheckResult.refused``), with nothing
+    written."""
     result = check(content, today=today, cache_dir=cache_dir, progress=progress)
-    if not result.ok:
-        raise RegistreError([d for d in result.diagnostics if d.severity is Severity.ERROR])
+    refused = result.refused()
+    if refused is not None:
+        raise refused
     project = result.project
     assert project is not None
 
@@ -235,8 +259,9 @@ def render_some(
     """Check, then (re)write the extracts of a few délibérations in place: the public ones in
     ``out``, the official ones in ``officiel/`` beside it."""
     result = check(content, today=today, cache_dir=cache_dir, progress=progress)
-    if not result.ok:
-        raise RegistreError([d for d in result.diagnostics if d.severity is Severity.ERROR])
+    refused = result.refused()
+    if refused is not None:
+        raise refused
     project = result.project
     assert project is not None
     known = {d.numero for s in project.seances for d in s.deliberations}

@@ -662,7 +662,8 @@ class Checker:
         self.check_identifiers(s, d)
         if d.rapporteur is not None:
             self.ref(d.rapporteur, d.pos.of("rapporteur"), "rapporteur")
-        # R114 (passages to occult found, whatever their spacing), R115 (words too long)
+        # R114 (passages to occult found, whatever their spacing), R115 (words too long), R116
+        # (text of registre new's template left)
         self.out.extend(text_diagnostics(d))
         for t in d.tableaux:
             self.check_tableau(t)

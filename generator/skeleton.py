@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from generator.atomic import write_text
 from generator.model import Project, SeanceFiles
 from generator.rules import SEUIL_CINQ_JOURS
+from generator.textrules import OBJET_A_COMPLETER, TEXTE_A_COMPLETER
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -104,7 +105,13 @@ def new_deliberation(project: Project, content: Path, dossier: str) -> Path:
     text = (
         _env()
         .get_template("deliberation.yml.j2")
-        .render(numero=numero, point=point, rapporteur=files.seance.president)
+        .render(
+            numero=numero,
+            point=point,
+            objet=OBJET_A_COMPLETER,
+            rapporteur=files.seance.president,
+            texte=TEXTE_A_COMPLETER,
+        )
     )
     yaml = YAML()  # round trip: comments and layout of seance.yml are kept
     yaml.preserve_quotes = True

@@ -1,5 +1,5 @@
 """Checks of a délibération's texts (pure): passages to occult that are found (R114), words of
-a length the conversions can handle (R115).
+a length the conversions can handle (R115), no text left from ``registre new``'s template (R116).
 
 A « word » is what pandoc reads as one: a run of characters between ASCII spaces, tabs and line
 breaks (a no-break space does not end it). Pandoc's Typst writer takes a time that grows with
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.diagnostics import Diagnostic, error
+from generator.diagnostics import Diagnostic, error, warning
 from generator.model import Deliberation
 from generator.public import missing_passages
 
@@ -74,6 +74,62 @@ def occultation_diagnostics(d: Deliberation) -> Iterator[Diagnostic]:
         )
 
 
+#: The objet ``registre new deliberation`` writes (templates/new/deliberation.yml.j2).
+OBJET_A_COMPLETER = "À compléter"
+
+#: The texte it writes; its placeholder lines, ``TEXTE_MODELE``, are not a délibération's words
+#: (the « Vu… » and « DÉCIDE » lines are, and are kept).
+TEXTE_A_COMPLETER = (
+    "Exposé des motifs.\n"
+    "\n"
+    "Vu le Code général des collectivités territoriales,\n"
+    "\n"
+    "**DÉCIDE**\n"
+    "\n"
+    "Article 1 : …"
+)
+TEXTE_MODELE = ("Exposé des motifs.", "Article 1 : …")
+
+#: The end of R116's hints, whatever the field.
+REFUSE = (
+    "Tant qu'une délibération garde le texte du modèle, « registre build », « registre pdf » et "
+    "« registre export » refusent d'écrire (il serait publié et transmis tel quel)."
+)
+
+
+def template_lines(texte: str) -> list[str]:
+    """The placeholder lines of the template that ``texte`` still holds, in order."""
+    lines = {line.strip() for line in texte.splitlines()}
+    return [line for line in TEXTE_MODELE if line in lines]
+
+
+def placeholder_diagnostics(d: Deliberation) -> Iterator[Diagnostic]:
+    """R116: the objet or lines of the texte still those of ``registre new deliberation``'s
+    template. A warning here; ``generator.project`` refuses to write outputs while one is left."""
+    if d.objet.strip() == OBJET_A_COMPLETER:
+        yield warning(
+            "R116",
+            d.pos.of("objet"),
+            "l'objet est encore celui du modèle de « registre new deliberation » : "
+            f"« {OBJET_A_COMPLETER} »",
+            f"Écrivez l'objet de la délibération, sur une ligne. {REFUSE}",
+        )
+    left = template_lines(d.texte)
+    if left:
+        shown = " et ".join(f"« {line} »" for line in left)
+        yield warning(
+            "R116",
+            d.pos.of("texte"),
+            f"le texte garde {shown}, {'lignes' if len(left) > 1 else 'ligne'} du modèle de "
+            "« registre new deliberation »",
+            "Écrivez à la place l'exposé des motifs et les articles de la délibération. " + REFUSE,
+        )
+
+
 def text_diagnostics(d: Deliberation) -> list[Diagnostic]:
     """The checks of this module on ``d``."""
-    return [*occultation_diagnostics(d), *long_word_diagnostics(d)]
+    return [
+        *occultation_diagnostics(d),
+        *long_word_diagnostics(d),
+        *placeholder_diagnostics(d),
+    ]

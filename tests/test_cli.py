@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import io
 import json
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+import pytest
+
+from generator.cli import main, parser
 from generator.diagnostics import Loc
 from generator.load import text_to_model
 from generator.model import Seance
@@ -121,10 +128,58 @@ def test_new_seance_then_deliberation_checks_clean(base_copy: Path) -> None:
     assert seance2 is not None and seance2.ordre_de_passage == ("1",)
     assert seance2.pos.of("date") == Loc("s.yml", 2, 7)
 
-    code, out, _ = run_cli(
-        "check", "--content", str(base_copy), "--no-cache", "--today", "2026-11-22"
+    # the template's objet and texte are reported (R116_OBJET, R116_TEXTE), until replaced
+    check_args = ("check", "--content", str(base_copy), "--no-cache", "--today", "2026-11-22")
+    code, out, _ = run_cli(*check_args)
+    assert (code, out) == (
+        0,
+        f"{delib}:4:8: R116 (avertissement) {R116_OBJET}\n"
+        f"{delib}:7:8: R116 (avertissement) {R116_TEXTE}\n\n"
+        "0 erreur(s) et 2 avertissement(s) dans 1 fichier(s) (2 séance(s), 3 délibération(s)).\n",
     )
+    text = delib.read_text(encoding="utf-8")
+    text = text.replace('"À compléter"', "Travaux de voirie").replace(
+        "Exposé des motifs.", "La voirie communale est à refaire."
+    )
+    delib.write_text(text.replace("Article 1 : …", "Article 1 : les travaux sont lancés."))
+    code, out, _ = run_cli(*check_args)
     assert (code, out) == (0, "Aucun problème : 2 séance(s), 3 délibération(s) vérifiées.\n")
+
+
+#: R116 on the objet and on the texte of ``registre new deliberation``'s template, with hints.
+R116_OBJET = (
+    "l'objet est encore celui du modèle de « registre new deliberation » : « À compléter »\n"
+    "    → Écrivez l'objet de la délibération, sur une ligne. Tant qu'une délibération garde le "
+    "texte du modèle, « registre build », « registre pdf » et « registre export » refusent "
+    "d'écrire (il serait publié et transmis tel quel)."
+)
+R116_TEXTE = (
+    "le texte garde « Exposé des motifs. » et « Article 1 : … », lignes du modèle de "
+    "« registre new deliberation »\n"
+    "    → Écrivez à la place l'exposé des motifs et les articles de la délibération. Tant "
+    "qu'une délibération garde le texte du modèle, « registre build », « registre pdf » et "
+    "« registre export » refusent d'écrire (il serait publié et transmis tel quel)."
+)
+
+
+def test_a_new_deliberation_left_as_is_is_not_published(base_copy: Path, tmp_path: Path) -> None:
+    code, out, _ = run_cli("new", "--content", str(base_copy), "deliberation", "2024-05-16")
+    assert code == 0, out
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_012.yml"
+    common = ("--content", str(base_copy), "--no-cache", "--today", "2026-11-22")
+    refused = (
+        f"{delib}:4:8: R116 {R116_OBJET}\n{delib}:7:8: R116 {R116_TEXTE}\n\n"
+        "Rien n'a été écrit : 2 erreur(s) à corriger d'abord.\n"
+    )
+    site = tmp_path / "site"
+    for command in (
+        ("build", *common, "--out", str(site)),
+        ("pdf", *common, "2024_012", "--out", str(site)),
+        ("export", "scdl", *common, "--out", str(site / "donnees")),
+        ("export", "actes", *common, "--out", str(tmp_path / "officiel" / "actes")),
+    ):
+        assert run_cli(*command)[:2] == (1, refused), command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
 
 
 def test_new_refuses_an_existing_seance(base_copy: Path) -> None:
@@ -151,3 +206,60 @@ def test_export_scdl_publishes_the_occulted_version(base_copy: Path, tmp_path: P
     assert "Vente de la parcelle AB 112 à [occulté]" in csv
     for path in out.iterdir():
         assert "MARTINEAU" not in path.read_text(encoding="utf-8"), path
+
+
+def run_argparse(*args: str) -> tuple[int | str | None, str, str]:
+    """Run ``registre`` where argparse itself answers (help, usage errors): it exits."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as exited:
+        main(list(args))
+    return exited.value.code, out.getvalue(), err.getvalue()
+
+
+def commands(p: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command and subcommand of ``p``, as typed after ``registre``."""
+    yield words
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from commands(sub, (*words, name))
+
+
+#: argparse's own English, which Python ships no French catalogue for (issue #23).
+ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "error:", "required")
+
+
+@pytest.mark.parametrize("words", list(commands(parser())), ids=" ".join)
+def test_the_help_of_every_command_is_in_french(words: tuple[str, ...]) -> None:
+    code, out, err = run_argparse(*words, "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"utilisation : {' '.join(('registre', *words))} [-h]")
+    assert "options :\n  -h, --help" in out
+    assert "affiche cette aide et quitte" in out
+    assert [word for word in ENGLISH if word in out] == []
+
+
+def test_a_wrong_command_is_said_in_french() -> None:
+    assert run_argparse("buid") == (
+        2,
+        "",
+        "utilisation : registre [-h] [--debug] COMMANDE ...\n"
+        "registre : erreur : argument COMMANDE : choix invalide : 'buid' (choisissez parmi "
+        "'check', 'build', 'pdf', 'new', 'check-pdf', 'import-pdf', 'export', 'import-ar', "
+        "'schema')\n",
+    )
+    code, _, err = run_argparse()
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        "registre : erreur : arguments obligatoires manquants : COMMANDE",
+    )
+    code, _, err = run_argparse("check-pdf", "--workers", "deux", "a.pdf")
+    assert (code, err.splitlines()[-1]) == (
+        2,
+        "registre check-pdf : erreur : argument --workers : « deux » n'est pas un nombre entier",
+    )
+
+
+def test_argparse_speaks_english_again_outside_registre() -> None:
+    """The French is argparse's only while registre's parser is built and used."""
+    assert "show this help message and exit" in argparse.ArgumentParser().format_help()

@@ -15,7 +15,7 @@ from generator import cache as cache_module
 from generator import load as load_module
 from generator.atomic import write_bytes
 from generator.cache import Cache, Memo, content_key, known_key, value_to_key
-from generator.diagnostics import Diagnostic, Loc, Pos
+from generator.diagnostics import Diagnostic, Loc, Pos, Severity
 from generator.load import load_project, text_to_model
 from generator.model import Deliberation, Seance, SeanceFiles
 from generator.project import check
@@ -269,3 +269,37 @@ def test_positions_come_back_from_the_cache_by_field_and_by_item() -> None:
     assert again.of("texte") == at  # no field position: the object's
     with pytest.raises(ValueError):
         Pos(at, {"objet": Loc("autre.yml", 1, 1)})
+
+
+@pytest.mark.parametrize(
+    ("text", "loc"),
+    [
+        ("date: 2024-05-16\n\tlieu: Mairie\n", Loc("s.yml", 2, 1)),
+        # libyaml says « found character that cannot start any token » for these two
+        ("declare:\n\tpresents: 3\n", Loc("s.yml", 2, 1)),
+        ("presents:\n  - a\nexcuses:\n  \t- b\n", Loc("s.yml", 4, 3)),
+    ],
+)
+def test_a_tab_in_the_indentation_is_named_with_how_to_fix_it(text: str, loc: Loc) -> None:
+    assert text_to_model(text, "s.yml", Seance) == (
+        None,
+        [
+            Diagnostic(
+                "S001",
+                Severity.ERROR,
+                loc,
+                "tabulation dans l'indentation : YAML n'accepte que des espaces pour indenter",
+                "Remplacez les tabulations du début de la ligne par des espaces, en l'alignant "
+                "sur les autres lignes du même bloc ; réglez l'éditeur pour qu'il écrive des "
+                "espaces quand on appuie sur la touche Tab.",
+            )
+        ],
+    )
+
+
+def test_a_character_that_cannot_start_a_value_is_not_taken_for_a_tab() -> None:
+    _, [diagnostic] = text_to_model("lieu: Mairie\ndeclare: @x\n", "s.yml", Seance)
+    assert (diagnostic.loc, diagnostic.message) == (
+        Loc("s.yml", 2, 10),
+        "caractère qui ne peut pas commencer une valeur",
+    )
