@@ -70,6 +70,17 @@ def _seconds(text: str) -> float:
 OUT_HELP = "dossier de sortie (défaut : %(default)s)"
 
 
+def content_folder(
+    cmd: argparse.ArgumentParser,
+    flag: str = "--content",
+    text: str = "dossier du contenu (défaut : content)",
+) -> None:
+    """The option that names the content folder (``args.content``); ``text``: its help."""
+    cmd.add_argument(
+        flag, type=Path, default=Path("content"), dest="content", metavar="DOSSIER", help=text
+    )
+
+
 def ocr_options(cmd: argparse.ArgumentParser) -> None:
     """``--ocr`` and ``--no-cache`` of the commands that read PDFs."""
     cmd.add_argument(
@@ -113,13 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
     def content_option(cmd: argparse.ArgumentParser) -> None:
-        cmd.add_argument(
-            "--content",
-            type=Path,
-            default=Path("content"),
-            metavar="DOSSIER",
-            help="dossier du contenu (défaut : content)",
-        )
+        content_folder(cmd)
         cmd.add_argument("--no-cache", action="store_true", help="ignore le cache de lecture")
         cmd.add_argument(
             "--today",
@@ -183,14 +188,7 @@ def _parser() -> argparse.ArgumentParser:
     ocr_options(cp)
     ip = sub.add_parser("import-pdf", help="écrit une séance lue dans un PDF en brouillons YAML")
     ip.add_argument("pdf", type=Path, metavar="FICHIER", help="le PDF à lire")
-    ip.add_argument(
-        "--to",
-        type=Path,
-        default=Path("content"),
-        dest="content",
-        metavar="DOSSIER",
-        help="dossier du contenu où écrire la séance (défaut : content)",
-    )
+    content_folder(ip, "--to", "dossier du contenu où écrire la séance (défaut : content)")
     ocr_options(ip)
 
     e = sub.add_parser("export", help="transmission @CTES ou données ouvertes")
@@ -221,13 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         "import-ar", help="enregistre l'accusé de réception (ou l'anomalie) de la préfecture"
     )
     ia.add_argument("file", type=Path, metavar="FICHIER", help="ARActe…xml ou ANO_…xml")
-    ia.add_argument(
-        "--content",
-        type=Path,
-        default=Path("content"),
-        metavar="DOSSIER",
-        help="dossier du contenu (défaut : content)",
-    )
+    content_folder(ia)
 
     s = sub.add_parser("schema", help="écrit le schéma JSON des fichiers (pour les éditeurs)")
     s.add_argument(

@@ -35,24 +35,11 @@ def kept_aside() -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def labelled(aside: bool) -> list[Path]:
-    """The labels of the development set, or of the councils kept aside."""
+def labelled(aside: bool, folder: Path = LABELS) -> list[Path]:
+    """The labels of ``folder`` (the corpus's; ``textes.LABELS``: the texts') of the
+    development set, or of the councils kept aside."""
     prefixes = kept_aside()
-    return [
-        p
-        for p in sorted(LABELS.glob("*.yaml"))
-        if p.name.startswith(prefixes) == aside
-    ]
-
-
-def labelled_textes(aside: bool) -> list[Path]:
-    """The labels of the texts of the development set, or of the councils kept aside."""
-    prefixes = kept_aside()
-    return [
-        p
-        for p in sorted(textes.LABELS.glob("*.yaml"))
-        if p.name.startswith(prefixes) == aside
-    ]
+    return [p for p in sorted(folder.glob("*.yaml")) if p.name.startswith(prefixes) == aside]
 
 
 def document_of(label: Path) -> Path:
@@ -199,7 +186,7 @@ def main() -> None:
     print(f"== corpus ({which}): tests/labels ==")
     sets["corpus"] = score(labelled(aside))
     print(sets["corpus"].table, end="")
-    for typo, result in score_textes(labelled_textes(aside)).items():
+    for typo, result in score_textes(labelled(aside, textes.LABELS)).items():
         print(f"\n== textes ({which}), typography {typo}: tests/labels/textes ==")
         print(result.table, end="")
         sets[f"textes {typo}"] = result

@@ -51,24 +51,6 @@ def test_bold_titles_after_the_attendance_open_items() -> None:
     assert typographic_headings(lines, styles) == [3, 5]
 
 
-def test_inside_a_numbered_item_still_open_a_bold_line_is_emphasis() -> None:
-    """« DL-055 - Signature du marché… », « EXPOSE : », then the same words in bold: no new
-    item until the numbered one has closed with its decision."""
-    lines = [
-        "Présents : M. A",
-        "DL-055-07-13 - Signature du marché",
-        "M. A présente le dossier.",
-        "Signature du marché d'étude",
-        "DECISION : les membres prennent acte.",
-        "Rapport d’activités du syndicat",
-        "Texte du rapport.",
-        "DL-056-07-13 - Vente",
-        "Adopté à l'unanimité.",
-    ]
-    styles = [BODY, BOLD, BODY, BOLD, BODY, BOLD, BODY, BOLD, BODY]
-    assert typographic_headings(lines, styles, numbered=[1, 7]) == [5]
-
-
 def test_an_extract_s_bold_lines_are_its_own() -> None:
     lines = ["EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS", "Présents : M. A", "Impacts financiers", "x"]
     assert typographic_headings(lines, [BOLD, BODY, BOLD, BODY]) == []

@@ -17,9 +17,9 @@ import pytest
 import typst
 
 from generator.diagnostics import RegistreError, Severity
-from generator.model import Project
+from generator.model import Deliberation, Project
 from generator.presence import seance_to_presence
-from generator.project import build, check
+from generator.project import CheckResult, build, check
 from generator.public import public_project
 from generator.render import pdf as render_pdf
 from generator.render.formats import date_to_text, number_to_text, time_to_text
@@ -385,19 +385,36 @@ def test_occulted_passages_never_reach_the_public(tmp_path: Path) -> None:
     assert "que [occulté], demeurant [occulté], propose" in page
 
 
+def _with_passages(base_copy: Path, sentence: str, passages: list[str]) -> CheckResult:
+    """``base_copy`` checked once 2024_011's first sentence is ``sentence`` and ``passages``
+    are to be occulted."""
+    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
+    text = delib.read_text(encoding="utf-8").replace(
+        "  La commune est propriétaire de la parcelle AB 112.", f"  {sentence}"
+    )
+    listed = "".join(f"  - {p}\n" for p in passages)
+    delib.write_text(f"{text}occulter:\n{listed}", encoding="utf-8")
+    return check(base_copy, today=TODAY)
+
+
+def _public_2024_011(result: CheckResult) -> Deliberation:
+    """2024_011 as it is published (its passages occulted)."""
+    assert result.ok and result.project is not None, result.diagnostics
+    public = public_project(result.project)
+    return next(d for s in public.seances for d in s.deliberations if d.numero == "2024_011")
+
+
 def test_a_passage_is_never_looked_for_inside_the_occulted_mark(base_copy: Path) -> None:
     """Regression: the passages were replaced one after the other, so a short one was found
     again inside the « [occulté] » put for a longer one (« cult » gave « [o[occulté]é] »),
     and once more when the public version was made again from itself (the open-data export
     does it)."""
-    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
-    text = delib.read_text(encoding="utf-8").replace(
-        "  La commune est propriétaire de la parcelle AB 112.",
-        "  La commune est propriétaire de la parcelle AB 112, que M. Jean MARTINEAU propose "
+    result = _with_passages(
+        base_copy,
+        "La commune est propriétaire de la parcelle AB 112, que M. Jean MARTINEAU propose "
         "d'acquérir pour un lieu de culte.",
+        ["M. Jean MARTINEAU", "cult"],
     )
-    delib.write_text(text + "occulter:\n  - M. Jean MARTINEAU\n  - cult\n", encoding="utf-8")
-    result = check(base_copy, today=TODAY)
     assert result.ok and result.project is not None, result.diagnostics
     public = public_project(result.project)
     d = next(d for s in public.seances for d in s.deliberations if d.numero == "2024_011")
@@ -438,30 +455,23 @@ def test_a_passage_is_hidden_whatever_its_spacing_in_the_text(
 ) -> None:
     """Issue #17, class 14: « M. Jean⏎MARTINEAU » was published; the passage's letters must
     match exactly, its spacing need not."""
-    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
-    text = delib.read_text(encoding="utf-8").replace(
-        "  La commune est propriétaire de la parcelle AB 112.",
-        f"  La commune est propriétaire de la parcelle AB 112, que {written} propose "
-        "d'acquérir.",
+    result = _with_passages(
+        base_copy,
+        f"La commune est propriétaire de la parcelle AB 112, que {written} propose d'acquérir.",
+        ["M. Jean MARTINEAU"],
     )
-    delib.write_text(text + "occulter:\n  - M. Jean MARTINEAU\n", encoding="utf-8")
-    result = check(base_copy, today=TODAY)
-    assert result.ok and result.project is not None, result.diagnostics
-    public = public_project(result.project)
-    d = next(d for s in public.seances for d in s.deliberations if d.numero == "2024_011")
+    d = _public_2024_011(result)
     assert "MARTINEAU" not in d.texte
     assert "parcelle AB 112, que [occulté] propose" in " ".join(d.texte.split())
 
 
 def test_a_passage_s_letters_must_match_exactly(base_copy: Path) -> None:
     """A passage differing by an accent or a capital is not found: an error, not a guess."""
-    delib = base_copy / "seances" / "2024-05-16" / "deliberations" / "2024_011.yml"
-    text = delib.read_text(encoding="utf-8").replace(
-        "  La commune est propriétaire de la parcelle AB 112.",
-        "  La commune, représentée par M. Jean MARTINEAU, est propriétaire.",
+    result = _with_passages(
+        base_copy,
+        "La commune, représentée par M. Jean MARTINEAU, est propriétaire.",
+        ["m. jean martineau"],
     )
-    delib.write_text(text + "occulter:\n  - m. jean martineau\n", encoding="utf-8")
-    result = check(base_copy, today=TODAY)
     assert [d.code for d in result.diagnostics] == ["R114"]
     assert not result.ok
 

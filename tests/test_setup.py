@@ -16,7 +16,7 @@ def _listed(sources: Path) -> set[str]:
 
 
 def test_every_reference_document_is_in_the_repository_with_its_provenance() -> None:
-    """The tests read the real documents from tests/reference (a clone has no ../shared); each
+    """The tests read the real documents from tests/reference (a clone has nothing beside it); each
     one is listed in its folder's SOURCES file, and each listed one is there."""
     for folder, suffix in (("corpus", ".pdf"), ("textes", ".txt")):
         here = {p.name for p in (REFERENCE / folder).iterdir() if p.suffix == suffix}

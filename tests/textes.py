@@ -1,10 +1,11 @@
 """The reference texts (tests/reference/textes/*.txt) rendered into PDF in typographies of our
 own, so that the reader is measured on the language of real councils, not on one layout.
 
-Each text is set by Typst with its embedded fonts only (system fonts ignored, any warning an
-error), so the bytes depend on the text, the typography and Typst's version, never on the
-machine or the day. The words are given to Typst as string literals: the text is never read as
-markup, and the PDF holds exactly its words in its order; only the typography changes.
+Each text is set by Typst as the extracts are (``generator.render.pdf.compile_typst``: the
+embedded fonts only, any warning an error, PDF/A-2b), so the bytes depend on the text, the
+typography and Typst's version, never on the machine or the day. The words are given to Typst
+as string literals: the text is never read as markup, and the PDF holds exactly its words in
+its order; only the typography changes.
 
     render_all(folder)            # every text in every typography: folder/<stem>.<typo>.pdf
     render(text_path, "serif", folder)
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import typst
+from generator.render.pdf import compile_typst, typst_string
 
 HERE = Path(__file__).resolve().parent
 #: The texts: beginnings of real documents as published on the web (SOURCES.tsv).
@@ -90,22 +91,6 @@ NUMBERED = re.compile(
 )
 
 
-class TypographyError(Exception):
-    """Typst could not set a text (a warning is an error: a missing font falls back silently)."""
-
-
-def typst_string(value: str) -> str:
-    """A Typst string literal: the value prints as text, whatever characters it holds."""
-    escaped = (
-        value.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
-
-
 def read_text(path: Path) -> str:
     """A text as its lines say it: line ends normalised, trailing blanks dropped."""
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
@@ -151,7 +136,8 @@ def _line(line: str, typo: Typography) -> str:
 
 def source(text: str, typo: Typography) -> str:
     """The Typst source of one text in one typography."""
-    parts = ["#set document(date: none)\n"]
+    # a fixed date: PDF/A wants one, and the bytes must not depend on the day
+    parts = ["#set document(date: datetime(year: 2000, month: 1, day: 1))\n"]
     if typo.running:
         parts.append(f"#let header-text = {typst_string(header_text(text))}\n")
     parts.append(typo.preamble)
@@ -170,20 +156,6 @@ def source(text: str, typo: Typography) -> str:
     return "".join(parts)
 
 
-_COMPILER: list[typst.Compiler] = []
-
-
-def compile_source(typst_source: str) -> bytes:
-    """One PDF from Typst source, with the embedded fonts only; a warning is an error."""
-    if not _COMPILER:
-        _COMPILER.append(typst.Compiler(ignore_system_fonts=True))
-    pdf, warnings = _COMPILER[0].compile_with_warnings(input=typst_source.encode("utf-8"))
-    if warnings:
-        raise TypographyError("; ".join(str(getattr(w, "message", w)) for w in warnings))
-    assert isinstance(pdf, bytes)  # one file (a list of pages is for PNG or SVG)
-    return pdf
-
-
 def pdf_name(stem: str, typo: str) -> str:
     """The rendered PDF's name: ``<stem>.<typo>.pdf``."""
     return f"{stem}.{typo}.pdf"
@@ -191,7 +163,7 @@ def pdf_name(stem: str, typo: str) -> str:
 
 def render(text_path: Path, typo: str, folder: Path) -> Path:
     """Set one text in one typography into ``folder``; an unchanged PDF is not rewritten."""
-    pdf = compile_source(source(read_text(text_path), TYPOGRAPHIES[typo]))
+    pdf = compile_typst(source(read_text(text_path), TYPOGRAPHIES[typo]))
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / pdf_name(text_path.stem, typo)
     if not out.is_file() or out.read_bytes() != pdf:

@@ -68,7 +68,8 @@ class Item:
     text: str
     vote: ParsedVote = field(default_factory=ParsedVote)
     events: list[Event] = field(default_factory=list)
-    #: headed by a deliberation number (a strong heading), not by a mere point number
+    #: headed by a deliberation number (a strong heading), a point of a run 1, 2, 3… or a
+    #: heading by typography: kept without a vote, unlike a mere point number
     numbered: bool = False
     #: votants printed in the course of the séance for the items that follow (« (37 présents,
     #: 3 procurations, soit 40 votants) » after an arrival)
@@ -298,11 +299,8 @@ def split_items(
             marks = chain
             run = True
             trusted = {i for i, _ in chain}
-    # Headings by typography where the document numbers none of its points. Beside numbered
-    # headings (``typographic_headings(…, numbered)``) they also find the unnumbered points
-    # of four more corpus documents, but move the items of four others, whose expected values
-    # (tests/expected/ingest) must be read again by hand first: not yet.
-    typo = [] if marks else typographic_headings(lines, styles, (), side)
+    # headings by typography, where the document numbers none of its points
+    typo = [] if marks else typographic_headings(lines, styles, side)
     if len(typo) >= 2:
         for i in typo:
             title = _BARE_TITLE.match(bare(lines[i]))

@@ -130,7 +130,9 @@ def _device_class() -> Any:
         def __init__(self, rsrcmgr: Any, budget: int) -> None:
             super().__init__(rsrcmgr)
             self.chars: list[tuple[float, float, float, float, str, bool]] = []
-            self.bold_fonts: dict[int, bool] = {}
+            #: each font's weight, read once from its name (the font is the key: kept alive,
+            #: its identity is never another font's)
+            self.bold_fonts: dict[Any, bool] = {}
             self.budget = budget
             self.operations = 0
 
@@ -174,10 +176,10 @@ def _device_class() -> Any:
             a, b, c, d, e, f = matrix
             # upright text, or nearly (the OCR layer of a scan fed in slightly askew)
             if text and a > 0 and d > 0 and abs(b) <= 0.1 * a and abs(c) <= 0.1 * d:
-                bold = self.bold_fonts.get(id(font))
+                bold = self.bold_fonts.get(font)
                 if bold is None:
                     bold = font_is_bold(str(getattr(font, "fontname", "") or ""))
-                    self.bold_fonts[id(font)] = bold
+                    self.bold_fonts[font] = bold
                 self.chars.append((e, e + adv * a, f + rise * d, fontsize * d, text, bold))
             return float(adv)
 
