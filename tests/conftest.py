@@ -34,6 +34,16 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 #: What a folder holds after a build of its ``content/``: the outputs and their previous
 #: generations (kept for the next build), nothing half-written.
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (links as their target): to compare a
+    published output before and after a refused build."""
+    return {
+        str(p.relative_to(folder)): (os.readlink(p).encode() if p.is_symlink() else p.read_bytes())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
 AFTER_BUILD = [".officiel-prev", ".site-prev", "content", "officiel", "site"]
 
 #: State that builds write into content/ (the @CTES serials), not part of the sample itself.

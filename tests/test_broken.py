@@ -4,6 +4,8 @@ A case folder holds overlay files at the same relative paths as in ``tests/fixtu
 (they replace or add files, byte for byte: a file may deliberately not be UTF-8), an optional
 ``remove.txt`` (paths to delete from the copy, one per line) and ``expected.txt``: the exact
 output of ``registre check`` on the altered copy, with the copy's path written ``content``.
+A refused case's ``build`` writes nothing: neither into a new folder nor into a site already
+published, which stays the same byte for byte.
 
 ``expected.txt`` files are golden files: ``make golden`` (REGISTRE_REGEN_GOLDEN=1) rewrites them
 from the current checker; review the diff before committing it.
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.files import canonical_name
-from tests.conftest import AFTER_BUILD, BASE, ROOT, run_cli
+from tests.conftest import AFTER_BUILD, BASE, ROOT, run_cli, tree_bytes
 
 BROKEN = ROOT / "tests" / "broken"
 EXPECTED = "expected.txt"
@@ -97,8 +99,21 @@ def test_base_checks_clean(base_copy: Path) -> None:
     assert out.startswith("Aucun problème"), out
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the base project's ``site/`` and ``officiel/``, built once."""
+    folder = tmp_path_factory.mktemp("published")
+    shutil.copytree(BASE, folder / "content")
+    code, out, _ = run_cli(
+        "build", "--content", str(folder / "content"), "--out", str(folder / "site"),
+        "--no-cache", "--today", TODAY,
+    )
+    assert code == 0, out
+    return folder
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_broken_case_golden(case: Path, tmp_path: Path) -> None:
+def test_broken_case_golden(case: Path, tmp_path: Path, published: Path) -> None:
     copy = make_case(case, tmp_path)
     code, out, err = run_cli("check", "--content", str(copy), "--no-cache", "--today", TODAY)
     assert err == "", f"check a écrit sur stderr : {err}"
@@ -128,3 +143,13 @@ def test_broken_case_golden(case: Path, tmp_path: Path) -> None:
         assert not site.exists() and not (tmp_path / "officiel").exists()
         # Nothing half-written beside the output either (no staging folder left behind).
         assert [p.name for p in tmp_path.iterdir()] == ["content"]
+        # A site already published stays as it was, byte for byte.
+        before = {name: tree_bytes(published / name) for name in ("site", "officiel")}
+        listed = sorted(p.name for p in published.iterdir())
+        pcode, _, _ = run_cli(
+            "build", "--content", str(copy), "--out", str(published / "site"), "--no-cache",
+            "--today", TODAY,
+        )
+        assert pcode == 1
+        assert {name: tree_bytes(published / name) for name in ("site", "officiel")} == before
+        assert sorted(p.name for p in published.iterdir()) == listed

@@ -24,20 +24,11 @@ from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 from generator.depth import nesting_bound
 from generator.project import check
-from tests.conftest import BASE, ROOT, TODAY, run_cli
+from tests.conftest import BASE, ROOT, TODAY, run_cli, tree_bytes
 
 SEANCE = Path("seances") / "2024-05-16"
 DELIBS = SEANCE / "deliberations"
 OPTIONS = ("--no-cache", "--today", str(TODAY))
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes (links as their target)."""
-    return {
-        str(p.relative_to(folder)): (os.readlink(p).encode() if p.is_symlink() else p.read_bytes())
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() or p.is_symlink()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +58,13 @@ def _refused(content: Path, published: Path, expected: str) -> None:
     assert (code, err) == (1, ""), out
     assert out.replace(str(content), "content") == expected
     assert "Traceback" not in out
-    before = {name: _tree(published / name) for name in ("site", "officiel")}
+    before = {name: tree_bytes(published / name) for name in ("site", "officiel")}
     code, out, err = run_cli(
         "build", "--content", str(content), "--out", str(published / "site"), *OPTIONS
     )
     assert (code, err) == (1, ""), out
     assert "Rien n'a été écrit" in out
-    assert {name: _tree(published / name) for name in ("site", "officiel")} == before
+    assert {name: tree_bytes(published / name) for name in ("site", "officiel")} == before
 
 
 def _subprocess_check(content: Path) -> subprocess.CompletedProcess[str]:
